@@ -1,0 +1,3 @@
+from repurpose.cli import main
+
+main()

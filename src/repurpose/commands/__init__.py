@@ -1,0 +1,1 @@
+"""One module per CLI command; each exposes `command` and maps options to one core call."""
