@@ -43,10 +43,8 @@ _MD_MARKS = re.compile(r"^(#{1,6} |[-*+] |\d+\. |> |```)|\[[^\]]+\]\([^)]+\)", r
 def sniff(text: str) -> Format:
     """Guess the format of text whose name says nothing (stdin, unknown extensions)."""
     head = text[:4096]
-    if (
-        _HTML_SNIFF.match(head)
-        or (head.lstrip().lower().startswith("<!--")
-        and "<html" in head.lower())
+    if _HTML_SNIFF.match(head) or (
+        head.lstrip().lower().startswith("<!--") and "<html" in head.lower()
     ):
         return "html"
     if _MD_SNIFF.match(head.lstrip("\ufeff")):
