@@ -1,0 +1,190 @@
+"""SMTP sender (the only module that uses smtplib).
+
+One connection is opened lazily and reused for every item this sender sends; a connection that sat
+idle is checked with NOOP first. Replies map to outcomes: 4xx transient, 5xx for the recipient
+permanent, 535/530/534 (authentication) and a refused sender address pause the channel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from repurpose.config import Settings
+from repurpose.deliver.base import AuthFailed, RateLimiter, Receipt
+from repurpose.deliver.message import build_email, check_address, to_bytes
+from repurpose.errors import DeliveryError
+
+IDLE_CHECK_SECONDS = 20.0
+AUTH_CODES = {530, 534, 535, 538}
+
+
+def _text(resp: Any) -> str:
+    if isinstance(resp, bytes):
+        return resp.decode("utf-8", "replace")
+    return str(resp)
+
+
+def _reply_error(code: int, resp: Any, *, what: str) -> DeliveryError:
+    message = f"{what}: SMTP {code} {_text(resp)}".strip()
+    if code in AUTH_CODES:
+        return AuthFailed(message)
+    return DeliveryError(message, transient=400 <= code < 500)
+
+
+class SmtpSender:
+    name = "smtp"
+    dry_run = False
+
+    def __init__(
+        self,
+        settings: Settings,
+        env: Mapping[str, str],
+        *,
+        limiter: RateLimiter | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
+        self.settings = settings
+        cfg = settings.smtp
+        self.host = cfg.host
+        self.port = cfg.port
+        self.security = cfg.security
+        self.timeout = cfg.timeout
+        self._user = env.get(cfg.username_env) or None
+        self._password = env.get(cfg.password_env) or None
+        self.limiter = limiter or RateLimiter(cfg.rate_per_minute)
+        self.ssl_context = ssl_context or ssl.create_default_context()
+        self._conn: smtplib.SMTP | None = None
+        self._last_used = 0.0
+        self.connections_opened = 0  # for tests and benchmarks: connection reuse is visible
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self) -> smtplib.SMTP:
+        conn: smtplib.SMTP | None = None
+        try:
+            if self.security == "ssl":
+                conn = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=self.ssl_context
+                )
+            else:
+                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            conn.ehlo()
+            if self.security == "starttls":
+                if not conn.has_extn("starttls"):
+                    raise AuthFailed(f"SMTP server {self._where} does not offer STARTTLS")
+                conn.starttls(context=self.ssl_context)
+                conn.ehlo()
+            if self._user:
+                conn.login(self._user, self._password or "")
+        except BaseException as exc:
+            if conn is not None:
+                with contextlib.suppress(OSError):
+                    conn.close()
+            raise self._connect_error(exc) from None
+        self.connections_opened += 1
+        return conn
+
+    @property
+    def _where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def _connect_error(self, exc: BaseException) -> BaseException:
+        where = self._where
+        if isinstance(exc, DeliveryError):
+            return exc
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return AuthFailed(
+                f"SMTP login to {where} refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+            )
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            return AuthFailed(f"SMTP server {where}: {exc}")
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return _reply_error(exc.smtp_code, exc.smtp_error, what=f"SMTP {where}")
+        if isinstance(exc, ssl.SSLError):
+            return DeliveryError(f"TLS with {where} failed: {exc.reason or exc}", transient=True)
+        if isinstance(exc, OSError | smtplib.SMTPException):
+            return DeliveryError(
+                f"cannot connect to SMTP {where}: {type(exc).__name__}: {exc}", transient=True
+            )
+        return exc
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            try:
+                code, _ = self._conn.noop()
+                if code != 250:
+                    self._drop()
+            except (OSError, smtplib.SMTPException):
+                self._drop()
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def _reset(self) -> None:
+        """After a refused transaction, make the connection usable again (or drop it)."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send(self, item: Any) -> Receipt:
+        msg = build_email(item, self.settings)
+        data = to_bytes(msg)
+        sender = check_address(self.settings.email.from_address, what="sender")
+        rcpt = item.recipient.strip()
+        self.limiter.acquire()
+        conn = self._connection()
+        try:
+            refused = conn.sendmail(sender, [rcpt], data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
+            code, resp = exc.recipients.get(rcpt, (550, b"refused"))
+            raise _reply_error(code, resp, what=f"recipient {rcpt} refused") from None
+        except smtplib.SMTPSenderRefused as exc:
+            self._reset()
+            if 500 <= exc.smtp_code < 600:
+                raise AuthFailed(
+                    f"SMTP refused the sender {sender}: {exc.smtp_code} {_text(exc.smtp_error)}"
+                ) from None
+            raise _reply_error(exc.smtp_code, exc.smtp_error, what="sender refused") from None
+        except smtplib.SMTPServerDisconnected as exc:
+            self._drop()
+            raise DeliveryError(f"SMTP connection lost: {exc}", transient=True) from None
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise _reply_error(exc.smtp_code, exc.smtp_error, what="message refused") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise DeliveryError(
+                f"SMTP error: {type(exc).__name__}: {exc}", transient=True
+            ) from None
+        self._last_used = time.monotonic()
+        if rcpt in refused:  # partial refusal comes back as a dict, not an exception
+            code, resp = refused[rcpt]
+            raise _reply_error(code, resp, what=f"recipient {rcpt} refused")
+        return Receipt(msg["Message-ID"], "accepted")
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.quit()
+        except (TimeoutError, OSError, smtplib.SMTPException):
+            with contextlib.suppress(OSError):
+                conn.close()
