@@ -31,6 +31,9 @@ class Brand(Section_):
     text_color: str = "#1f2933"
     background_color: str = "#f4f5f7"
     dark_primary_color: str = "#8ab4e0"
+    dark_background_color: str = "#111418"
+    dark_card_color: str = "#1c2128"
+    dark_text_color: str = "#e6e9ee"
 
 
 class Email(Section_):
