@@ -1,0 +1,217 @@
+"""A few relevant hashtags from the article's own terms.
+
+Candidates, strongest first: the article's tags; names (capitalised words and runs of them that
+appear mid-sentence, acronyms such as "AI"); phrases of two content words that recur. A candidate
+must recur in the body (or be a tag) and must not be a common word: a capitalised word that also
+appears in lower case in the article is a common word, not a name. Terms in the title weigh more.
+Hashtags are CamelCase ("#GenerativeAI"); none at all is a fine answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from repurpose.compose.sentences import STOPWORDS, split_sentences, stem
+from repurpose.model import Article, ListBlock, Paragraph, Quote
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[’'][sS])?|[0-9]+")
+_CAP_RUN = re.compile(
+    r"\b(?:[A-Z][A-Za-z0-9]*[a-z0-9]?|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][A-Za-z0-9]*))*"
+)
+# Words too common to tag even when capitalised or repeated (calendar words, generic nouns).
+_GENERIC = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "year",
+        "years",
+        "week",
+        "month",
+        "day",
+        "time",
+        "thing",
+        "things",
+        "people",
+        "way",
+        "new",
+        "first",
+        "last",
+        "next",
+        "part",
+        "step",
+        "steps",
+        "example",
+        "examples",
+        "introduction",
+        "conclusion",
+        "summary",
+        "overview",
+        "faq",
+        "faqs",
+        "question",
+        "questions",
+        "answer",
+        "answers",
+        "article",
+        "post",
+        "blog",
+        "read",
+        "more",
+        "update",
+        "updates",
+        "news",
+        "guide",
+        "tips",
+    ]
+)
+
+
+def _clean(token: str) -> str:
+    return re.sub(r"[’'][sS]$", "", token)
+
+
+def camel(phrase: str) -> str:
+    """ "generative AI" -> "GenerativeAI"; keeps inner capitals ("OpenAI")."""
+    parts = [re.sub(r"[^A-Za-z0-9]", "", _clean(w)) for w in phrase.split()]
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _parts(tag: str) -> frozenset[str]:
+    """The words of a CamelCase tag, lower-case: "GenerativeAI" -> {"generative", "ai"}."""
+    return frozenset(
+        w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+|[0-9]+", tag)
+    )
+
+
+def _body_sentences(article: Article) -> list[str]:
+    out: list[str] = []
+    for block in article.blocks():
+        if isinstance(block, Paragraph | Quote):
+            out.extend(split_sentences(block.text))
+        elif isinstance(block, ListBlock):
+            out.extend(block.items)
+    for item in article.faq:
+        out.extend(split_sentences(item.answer))
+    return out
+
+
+def _is_common(word: str) -> bool:
+    low = stem(word)
+    return low in STOPWORDS or low in _GENERIC or word.lower() in _GENERIC or len(low) < 2
+
+
+def derive(article: Article, count: int) -> list[str]:
+    """Up to `count` hashtags (with '#') for the article, deterministic."""
+    if count <= 0:
+        return []
+    sentences = _body_sentences(article)
+    lower_words: set[str] = set()
+    for s in sentences:
+        for tok in _TOKEN.findall(s):
+            t = _clean(tok)
+            if t[:1].islower():
+                lower_words.add(t.lower())
+
+    names: Counter[str] = Counter()
+    display: dict[str, str] = {}
+    for s in sentences:
+        for m in _CAP_RUN.finditer(s):
+            words = [_clean(w) for w in m.group(0).split()]
+            if m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"')):
+                # The sentence's first word is capitalised anyway: keep it only if it is a name.
+                while words and words[0].lower() in lower_words and not words[0].isupper():
+                    words = words[1:]
+            words = [w for w in words if not _is_common(w) or w.isupper()]
+            # A name is a run of words none of which appears in lower case elsewhere.
+            words = [w for w in words if w.isupper() or w.lower() not in lower_words]
+            if not words:
+                continue
+            if len(words) > 3:
+                words = words[:3]
+            key = " ".join(w.lower() for w in words)
+            names[key] += 1
+            display.setdefault(key, " ".join(words))
+            if len(words) > 1:
+                for w in words:
+                    names[w.lower()] += 0  # sub-words are known but do not gain weight here
+                    display.setdefault(w.lower(), w)
+
+    phrases: Counter[str] = Counter()
+    for s in sentences:
+        toks = [_clean(t) for t in _TOKEN.findall(s)]
+        for a, b in itertools.pairwise(toks):
+            if _is_common(a) or _is_common(b) or a.isdigit() or b.isdigit():
+                continue
+            key = f"{stem(a)} {stem(b)}"
+            phrases[key] += 1
+            display.setdefault(key, f"{a} {b}")
+
+    title = article.title.lower()
+    scored: list[tuple[float, int, str]] = []
+    order = 0
+    for tag in article.tags:
+        order += 1
+        scored.append((1000.0, order, tag))
+    for key, n in sorted(names.items()):
+        if n < 2:
+            continue
+        order += 1
+        boost = 1.5 if key in title else 1.0
+        scored.append((n * boost * (1.2 if " " in key else 1.0), order, display[key]))
+    for key, n in sorted(phrases.items()):
+        if n < 3:
+            continue
+        order += 1
+        shown = display[key]
+        boost = 1.5 if shown.lower() in title else 1.0
+        scored.append((n * boost * 1.1, order, shown))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+
+    chosen: list[str] = []
+    for _, _, phrase in scored:
+        tag = camel(phrase)
+        if not tag or tag.isdigit() or len(tag) > 30:
+            continue
+        parts = _parts(tag)
+        if any(parts <= _parts(c) or _parts(c) <= parts for c in chosen):
+            continue
+        chosen.append(tag)
+        if len(chosen) >= count:
+            break
+    return ["#" + t for t in chosen]
+
+
+def hashtags(article: Article, count: int, fixed: Sequence[str] = ()) -> tuple[str, ...]:
+    """The fixed hashtags from the settings first, then `count` derived ones; no duplicates."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for tag in fixed:
+        t = camel(tag.lstrip("#")) if " " in tag else tag.lstrip("#")
+        if t and t.lower() not in seen:
+            seen.add(t.lower())
+            out.append("#" + t)
+    derived = [t for t in derive(article, count + len(out)) if t[1:].lower() not in seen][:count]
+    return tuple(out + derived)

@@ -1,0 +1,92 @@
+"""The article's outline as compose sees it: the introduction, and the major sections with their
+sub-sections folded in.
+
+The major level is the shallowest heading level in the article (normally 2); deeper sections
+belong to the major section above them. A section whose heading names the FAQ is left to the FAQ
+snippet; a headless lead (id "intro") or a first section headed "Introduction …"/"Overview …" is the
+introduction and feeds the hook rather than a block of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from repurpose.model import Article, Section
+
+_FAQ_HEADING = re.compile(
+    r"^\W*(faqs?|f\.a\.q\.?s?|frequently asked questions|questions and answers|q\s*&\s*a)\b", re.I
+)
+_INTRO_HEADING = re.compile(r"^\W*(intro|introduction|overview|tl;?dr|summary|at a glance)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A major section and the sub-sections under it, in reading order."""
+
+    head: Section
+    children: tuple[Section, ...]
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return (self.head, *self.children)
+
+    @property
+    def heading(self) -> str:
+        return self.head.heading or ""
+
+    @property
+    def words(self) -> int:
+        return sum(s.word_count for s in self.sections)
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(s.heading for s in self.sections if s.heading)
+
+
+def is_faq_heading(heading: str | None) -> bool:
+    return bool(heading) and bool(_FAQ_HEADING.match(heading))
+
+
+def is_intro_heading(heading: str | None) -> bool:
+    return bool(heading) and bool(_INTRO_HEADING.match(heading))
+
+
+@dataclass(frozen=True)
+class Outline:
+    intro: Group | None  # the section the hook comes from
+    intro_is_lead: bool  # True when the intro section is a lead, not also a major section
+    groups: tuple[Group, ...]  # major sections in reading order (FAQ excluded; lead excluded)
+    all_groups: tuple[Group, ...]  # every group, for term statistics
+
+
+def outline(article: Article) -> Outline:
+    headed = [s for s in article.sections if s.heading]
+    major = min((s.level for s in headed), default=2)
+    groups: list[Group] = []
+    head: Section | None = None
+    children: list[Section] = []
+    for section in article.sections:
+        if section.heading is None or section.level <= major or head is None:
+            if head is not None:
+                groups.append(Group(head, tuple(children)))
+            head, children = section, []
+        else:
+            children.append(section)
+    if head is not None:
+        groups.append(Group(head, tuple(children)))
+
+    def has_prose(g: Group) -> bool:
+        return g.words > 0
+
+    content = [g for g in groups if not is_faq_heading(g.head.heading) and has_prose(g)]
+    intro: Group | None = None
+    lead = False
+    if content:
+        first = content[0]
+        if first.head.heading is None or is_intro_heading(first.head.heading):
+            intro, lead = first, True
+        else:
+            intro = first
+    majors = tuple(g for g in content if not (lead and g is intro))
+    return Outline(intro=intro, intro_is_lead=lead, groups=majors, all_groups=tuple(groups))

@@ -1,0 +1,836 @@
+"""Sentences: splitting robust to abbreviations, and extractive key-sentence selection.
+
+A *unit* is what compose may quote: one sentence, a list item read as a prose point, or a sentence
+that opens with a dangling reference ("This …", "It …", "Instead, …") glued to the sentence before
+it, so a quoted unit never points at something the reader has not seen. Code and images are never
+quoted.
+
+Scoring is deterministic: term weight against the whole article (TF-IDF with the major sections as
+documents), overlap with the section heading, position (lead sentences first), and a length window.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from repurpose.model import ListBlock, Paragraph, Quote, Section
+
+# ---- splitting ----------------------------------------------------------------------------
+
+# Words that end with a full stop without ending the sentence (compared lower-case, no dot).
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "gov",
+        "sen",
+        "rep",
+        "hon",
+        "pres",
+        "vs",
+        "etc",
+        "al",
+        "eg",
+        "ie",
+        "cf",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "figs",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "ch",
+        "sec",
+        "pp",
+        "ed",
+        "eds",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "llc",
+        "plc",
+        "bros",
+        "assn",
+        "ave",
+        "blvd",
+        "rd",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "min",
+        "max",
+        "avg",
+        "ca",
+        "op",
+        "ref",
+    ]
+)
+# After these the next word, even capitalised, continues the sentence (titles before names).
+_NEVER_ENDS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "sr",
+        "st",
+        "mt",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "gov",
+        "sen",
+        "rep",
+        "hon",
+        "pres",
+        "vs",
+        "cf",
+        "fig",
+        "figs",
+        "no",
+        "nos",
+        "vol",
+        "ch",
+        "sec",
+        "pp",
+    ]
+)
+# Words that typically open a sentence: after an initialism ("U.S.") they mark a new sentence.
+_SENTENCE_OPENERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "we",
+        "i",
+        "you",
+        "he",
+        "she",
+        "our",
+        "their",
+        "his",
+        "her",
+        "there",
+        "here",
+        "in",
+        "on",
+        "at",
+        "for",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "however",
+        "instead",
+        "also",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "as",
+        "with",
+        "by",
+        "what",
+        "why",
+        "how",
+        "who",
+        "which",
+        "where",
+        "many",
+        "most",
+        "some",
+        "all",
+        "each",
+        "every",
+        "one",
+        "two",
+        "three",
+    ]
+)
+
+_BOUNDARY = re.compile(r"([.!?…]+|\.\.\.)([\"'”’)\]]*)(\s+)")
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_SINGLE_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_OPENING = re.compile(r"^[\"'“‘(\[]*(\S+)")
+
+
+def normalize_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences. Handles abbreviations (Dr., e.g., U.S.), initials, decimals
+    (3.5), closing quotes and brackets after the stop ("… done." Next), and ellipses."""
+    text = normalize_space(text)
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end(2)  # the sentence keeps its stop and closing quotes
+        after = text[m.end() :]
+        if not after:
+            break
+        if _is_boundary(text[start : m.start()], m.group(1), after):
+            out.append(text[start:end].strip())
+            start = m.end()
+    rest = text[start:].strip()
+    if rest:
+        out.append(rest)
+    return [s for s in out if s]
+
+
+def _is_boundary(before: str, stop: str, after: str) -> bool:
+    nxt = _OPENING.match(after)
+    if not nxt:
+        return False
+    next_word = nxt.group(1)
+    first = next(iter(after.lstrip("\"'“‘([")), "")
+    starts_upper = first.isupper() or first.isdigit()
+    if stop in ("...", "…") or stop.endswith(("..", "…")):
+        # An ellipsis inside a sentence is followed by lower case; before a capital it ends one.
+        return starts_upper
+    if stop[0] in "!?":
+        return starts_upper or first in "\"“‘'("
+    # A full stop.
+    if not starts_upper:
+        return False
+    token = before.rsplit(" ", 1)[-1] + "."
+    if _INITIALISM.search(token):
+        # "U.S. Army" continues; "… in the U.S. The next …" ends.
+        return next_word.strip("\"'“‘(").lower() in _SENTENCE_OPENERS
+    if _SINGLE_INITIAL.search(" " + token):
+        return False  # "J. Smith"
+    w = _WORD_BEFORE.search(token)
+    if w:
+        word = w.group(1).lower()
+        if word in _NEVER_ENDS:
+            return False
+        if word in ABBREVIATIONS:
+            return next_word.strip("\"'“‘(").lower() in _SENTENCE_OPENERS
+    return True
+
+
+# ---- terms ---------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "almost",
+        "also",
+        "although",
+        "always",
+        "am",
+        "among",
+        "an",
+        "and",
+        "another",
+        "any",
+        "anyone",
+        "anything",
+        "are",
+        "aren",
+        "around",
+        "as",
+        "at",
+        "away",
+        "be",
+        "became",
+        "because",
+        "become",
+        "becomes",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "did",
+        "didn",
+        "do",
+        "does",
+        "doesn",
+        "doing",
+        "don",
+        "done",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "enough",
+        "even",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "getting",
+        "go",
+        "goes",
+        "going",
+        "got",
+        "had",
+        "has",
+        "hasn",
+        "have",
+        "haven",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "let",
+        "like",
+        "likely",
+        "made",
+        "make",
+        "makes",
+        "making",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "near",
+        "need",
+        "needs",
+        "neither",
+        "never",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "one",
+        "only",
+        "onto",
+        "or",
+        "other",
+        "others",
+        "otherwise",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "perhaps",
+        "quite",
+        "rather",
+        "re",
+        "really",
+        "s",
+        "same",
+        "see",
+        "seen",
+        "several",
+        "shall",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "such",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "use",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "via",
+        "want",
+        "was",
+        "wasn",
+        "way",
+        "ways",
+        "we",
+        "well",
+        "were",
+        "weren",
+        "what",
+        "whatever",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "won",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "ll",
+        "ve",
+        "d",
+        "m",
+    ]
+)
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+
+
+def stem(word: str) -> str:
+    """A light, deterministic stem: lower case, no possessive, no plain plural."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'-")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text (stemmed, stopwords and one-letter tokens dropped)."""
+    out = []
+    for raw in _WORD.findall(text):
+        t = stem(raw)
+        if len(t) > 1 and t not in STOPWORDS and not t.isdigit():
+            out.append(t)
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+# ---- dangling references -------------------------------------------------------------------
+
+_DANGLING_WORDS = frozenset(
+    [
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "it's",
+        "its",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "he",
+        "she",
+        "his",
+        "her",
+        "such",
+        "instead",
+        "however",
+        "also",
+        "but",
+        "and",
+        "or",
+        "so",
+        "thus",
+        "therefore",
+        "hence",
+        "moreover",
+        "furthermore",
+        "additionally",
+        "meanwhile",
+        "still",
+        "yet",
+        "then",
+        "otherwise",
+        "similarly",
+        "likewise",
+        "consequently",
+        "nevertheless",
+        "nonetheless",
+        "besides",
+        "accordingly",
+        "again",
+        "indeed",
+        "plus",
+    ]
+)
+_DANGLING_PHRASES = (
+    "in addition",
+    "as a result",
+    "on the other hand",
+    "for example",
+    "for instance",
+    "in contrast",
+    "by contrast",
+    "even so",
+    "that said",
+    "the latter",
+    "the former",
+    "the same",
+    "in turn",
+    "as such",
+    "in other words",
+    "at the same time",
+    "because of this",
+    "because of that",
+    "despite this",
+    "despite that",
+)
+
+
+def opens_with_reference(sentence: str) -> bool:
+    """True when the sentence leans on the one before it ("This …", "It …", "Instead, …")."""
+    s = sentence.lstrip("\"'“‘([ ").replace("’", "'")
+    low = s.lower()
+    for phrase in _DANGLING_PHRASES:
+        if low.startswith(phrase) and (len(low) == len(phrase) or not low[len(phrase)].isalnum()):
+            return True
+    m = re.match(r"[A-Za-z']+", s)
+    return bool(m) and m.group(0).lower() in _DANGLING_WORDS
+
+
+# ---- units and scoring ---------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """A quotable piece of a section: one or more consecutive sentences, or one list item."""
+
+    text: str
+    blocks: tuple[str, ...]  # source block ids, in reading order
+    section_id: str
+    order: int  # reading position across the article
+    sentences: tuple[int, ...]  # global sentence indexes it covers
+    kind: str = "sentence"  # sentence | item | quote
+    first_in_section: bool = False
+    first_in_paragraph: bool = False
+    score: float = 0.0
+    words: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = word_count(self.text)
+
+
+MIN_WORDS = 5
+
+
+def _length_factor(words: int) -> float:
+    if words < MIN_WORDS:
+        return 0.0
+    if words < 8:
+        return 0.55
+    if words < 10:
+        return 0.8
+    if words <= 32:
+        return 1.0
+    if words <= 42:
+        return 0.8
+    if words <= 55:
+        return 0.5
+    return 0.25
+
+
+def _quotable(text: str) -> bool:
+    t = text.strip()
+    if word_count(t) < MIN_WORDS:
+        return False
+    if t.endswith(":"):
+        return False  # a lead-in to a list or a code sample says nothing alone
+    return any(c.islower() for c in t)
+
+
+def as_point(item: str) -> str:
+    """A list item read as a prose point: capitalised, with a closing stop."""
+    t = normalize_space(item)
+    if t and t[0].islower():
+        t = t[0].upper() + t[1:]
+    if t and t[-1] not in '.!?…"”’)':
+        t += "."
+    return t
+
+
+class ArticleIndex:
+    """Sentence units of every section of one article and the term weights to score them."""
+
+    def __init__(self, sections: Sequence[Section], groups: Sequence[Sequence[Section]]):
+        self._counter = 0
+        self._sentence_no = 0
+        self.units: dict[str, list[Unit]] = {}
+        for section in sections:
+            self.units[section.id] = self._section_units(section)
+        # Term weights: TF over the article, IDF over the groups (major sections) as documents.
+        tf: Counter[str] = Counter()
+        df: Counter[str] = Counter()
+        for group in groups:
+            seen: set[str] = set()
+            for section in group:
+                heading_terms = terms(section.heading or "")
+                tf.update(heading_terms)
+                seen.update(heading_terms)
+                for unit in self.units.get(section.id, ()):
+                    ts = terms(unit.text)
+                    tf.update(ts)
+                    seen.update(ts)
+            df.update(seen)
+        n = max(1, len(groups))
+        self.weights = {
+            t: (1 + math.log(c)) * math.log(1 + n / df.get(t, 1)) for t, c in sorted(tf.items())
+        }
+
+    def _section_units(self, section: Section) -> list[Unit]:
+        units: list[Unit] = []
+        # Prose sentences seen so far in this section: (text, block id, number, first in paragraph).
+        prev: list[tuple[str, str, int, bool]] = []
+        section_first = self._sentence_no + 1
+        for block in section.blocks:
+            if isinstance(block, Paragraph | Quote):
+                for i, sentence in enumerate(split_sentences(block.text)):
+                    self._sentence_no += 1
+                    here = (sentence, block.id, self._sentence_no, i == 0)
+                    chain = [here]
+                    # Glue a dangling opener to what it refers to (up to two sentences back).
+                    back = list(prev)
+                    while opens_with_reference(chain[0][0]) and back and len(chain) < 3:
+                        chain.insert(0, back.pop())
+                    prev.append(here)
+                    if opens_with_reference(chain[0][0]):
+                        continue  # refers to something outside the section: never quoted
+                    text = " ".join(c[0] for c in chain)
+                    if not _quotable(text):
+                        continue
+                    self._counter += 1
+                    units.append(
+                        Unit(
+                            text=text,
+                            blocks=tuple(dict.fromkeys(c[1] for c in chain)),
+                            section_id=section.id,
+                            order=self._counter,
+                            sentences=tuple(c[2] for c in chain),
+                            kind="quote" if isinstance(block, Quote) else "sentence",
+                            first_in_section=chain[0][2] == section_first,
+                            first_in_paragraph=chain[0][3],
+                        )
+                    )
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    self._sentence_no += 1
+                    text = as_point(item)
+                    if not _quotable(text) or opens_with_reference(text):
+                        continue
+                    self._counter += 1
+                    units.append(
+                        Unit(
+                            text=text,
+                            blocks=(block.id,),
+                            section_id=section.id,
+                            order=self._counter,
+                            sentences=(self._sentence_no,),
+                            kind="item",
+                        )
+                    )
+            # Code and images are never quoted.
+        return units
+
+    def score(self, units: Iterable[Unit], headings: Iterable[str]) -> list[Unit]:
+        """Score units of one group (a major section and its sub-sections); best first, ties in
+        reading order."""
+        units = list(units)
+        if not units:
+            return []
+        heading_terms = set()
+        for h in headings:
+            heading_terms.update(terms(h))
+        raw = {}
+        for u in units:
+            ts = set(terms(u.text))
+            raw[u.order] = sum(self.weights.get(t, 0.0) for t in ts) / math.sqrt(len(ts) + 2)
+        top = max(raw.values()) or 1.0
+        for u in units:
+            ts = set(terms(u.text))
+            weight = raw[u.order] / top
+            overlap = len(ts & heading_terms) / len(heading_terms) if heading_terms else 0.0
+            position = 1.0 if u.first_in_section else 0.5 if u.first_in_paragraph else 0.0
+            kind = {"sentence": 1.0, "item": 0.85, "quote": 0.7}[u.kind]
+            glued = 0.9 if len(u.sentences) > 1 else 1.0
+            u.score = (
+                (0.55 * weight + 0.25 * min(1.0, overlap) + 0.2 * position)
+                * _length_factor(u.words)
+                * kind
+                * glued
+            )
+        return sorted(units, key=lambda u: (-round(u.score, 9), u.order))
+
+
+def overlaps(a: Unit, b: Unit) -> bool:
+    return bool(set(a.sentences) & set(b.sentences))
+
+
+def pick(
+    ranked: Sequence[Unit],
+    *,
+    count: int = 1,
+    max_words: int | None = None,
+    exclude: Sequence[Unit] = (),
+    fits=None,
+    min_ratio: float = 0.5,
+) -> list[Unit]:
+    """Up to `count` non-overlapping units from a ranked list, returned in reading order.
+
+    Later picks must score at least `min_ratio` of the first; `max_words` bounds the total;
+    `fits(texts) -> bool` can bound the joined text (a post limit)."""
+    chosen: list[Unit] = []
+    total = 0
+    for u in ranked:
+        if u.score <= 0 or any(overlaps(u, x) for x in (*exclude, *chosen)):
+            continue
+        if chosen and u.score < min_ratio * chosen[0].score:
+            break
+        if max_words is not None and chosen and total + u.words > max_words:
+            continue
+        candidate = sorted([*chosen, u], key=lambda x: x.order)
+        if fits is not None and not fits(" ".join(x.text for x in candidate)):
+            continue
+        chosen.append(u)
+        total += u.words
+        if len(chosen) >= count:
+            break
+    return sorted(chosen, key=lambda x: x.order)
+
+
+def join_units(units: Sequence[Unit]) -> str:
+    return " ".join(u.text for u in units)
+
+
+def sources(units: Sequence[Unit]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for u in sorted(units, key=lambda x: x.order):
+        for b in u.blocks:
+            out[b] = None
+    return tuple(out)

@@ -1,0 +1,199 @@
+"""Social threads: a hook post, one post per major section, a closing post with link and tags.
+
+Every chunk becomes at least one post; the platform splitter (`repurpose.platforms.split_thread`)
+splits what does not fit and adds the numbering. Compose chooses chunks that fit when it can
+(the key sentence that fits beats a better one that would have to be cut), bounds the thread to
+`max_posts`, and reaches toward `min_posts` only with more key sentences from the biggest
+sections — never with filler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from repurpose.compose.digest import choose_groups
+from repurpose.compose.outline import Group, Outline
+from repurpose.compose.sentences import (
+    ArticleIndex,
+    Unit,
+    join_units,
+    normalize_space,
+    pick,
+    sources,
+)
+from repurpose.config import Settings
+from repurpose.model import Article, Post, Thread
+
+HEADING_MAX = 60  # a longer heading is left out of the post
+CLOSING_LABEL = "Read the full article:"
+
+
+@dataclass
+class Chunk:
+    text: str
+    source: tuple[str, ...]
+    group: int | None = None  # index into the groups list, for section chunks
+    units: tuple[Unit, ...] = ()
+
+
+def _numbering_reserve(platform, numbering: str, max_posts: int) -> int:
+    if not numbering:
+        return 0
+    sample = numbering.replace("{i}", str(max_posts)).replace("{n}", str(max_posts))
+    return platform.length(sample)
+
+
+def _units_per_post(limit: int) -> int:
+    return 1 if limit < 400 else 2 if limit < 1000 else 3
+
+
+def _with_heading(heading: str, text: str) -> str:
+    return f"{heading}\n\n{text}" if heading else text
+
+
+def _section_chunk(
+    index: ArticleIndex,
+    group: Group,
+    gi: int,
+    fits: Callable[[str], bool],
+    per_post: int,
+    exclude: Sequence[Unit],
+) -> Chunk | None:
+    units = [u for s in group.sections for u in index.units.get(s.id, ())]
+    ranked = [
+        u
+        for u in index.score(units, group.headings)
+        if u.score > 0 and not any(set(u.sentences) & set(x.sentences) for x in exclude)
+    ]
+    if not ranked:
+        return None
+    best = ranked[0]
+    heading = normalize_space(group.heading)
+    if len(heading) > HEADING_MAX:
+        heading = ""
+    for head in dict.fromkeys((heading, "")):
+        chosen = pick(
+            ranked, count=per_post, fits=lambda t, h=head: fits(_with_heading(h, t)), min_ratio=0.6
+        )
+        if chosen and best in chosen:
+            return Chunk(
+                _with_heading(head, join_units(chosen)), sources(chosen), gi, tuple(chosen)
+            )
+    chosen = pick(ranked, count=1, fits=fits, min_ratio=0.6) or [best]
+    text = join_units(chosen)
+    if heading and fits(_with_heading(heading, text)):
+        text = _with_heading(heading, text)
+    return Chunk(text, sources(chosen), gi, tuple(chosen))
+
+
+def _hook_chunk(
+    article: Article,
+    index: ArticleIndex,
+    outline_: Outline,
+    hook: Sequence[Unit],
+    fits: Callable[[str], bool],
+) -> Chunk:
+    title = normalize_space(article.title).rstrip(".")
+    candidates: list[Unit] = list(hook)
+    if outline_.intro is not None:
+        group = outline_.intro
+        ranked = index.score(
+            [u for s in group.sections for u in index.units.get(s.id, ())], group.headings
+        )
+        best = hook[0].score if hook else 0.0
+        candidates += [u for u in ranked if u not in candidates and u.score >= 0.6 * best]
+    for unit in candidates:
+        text = _with_heading(title, unit.text)
+        if fits(text):
+            return Chunk(text, unit.blocks, None, (unit,))
+    if hook:
+        return Chunk(_with_heading(title, hook[0].text), hook[0].blocks, None, (hook[0],))
+    return Chunk(title, (), None, ())
+
+
+def compose_thread(
+    platform,
+    article: Article,
+    settings: Settings,
+    index: ArticleIndex,
+    outline_: Outline,
+    hook: Sequence[Unit],
+    hashtags: Sequence[str],
+    link: str | None,
+) -> Thread:
+    from repurpose.platforms import split_thread
+
+    social = settings.social
+    max_posts = max(1, social.max_posts)
+    min_posts = min(social.min_posts, max_posts)
+    room = platform.limit - _numbering_reserve(platform, social.numbering, max_posts)
+
+    def fits(text: str) -> bool:
+        return platform.length(text) <= room
+
+    hook_chunk = _hook_chunk(article, index, outline_, hook, fits)
+    tags = " ".join(hashtags)
+    closing: Chunk | None = None
+    if link:
+        closing = Chunk(
+            _with_heading(f"{CLOSING_LABEL} {link}", tags) if tags else f"{CLOSING_LABEL} {link}",
+            (),
+        )
+    slots = max(0, max_posts - 1 - (1 if closing else 0))
+    exclude = list(hook_chunk.units) if not outline_.intro_is_lead else []
+    per_post = _units_per_post(platform.limit)
+
+    groups = list(outline_.groups)
+    sections: list[Chunk] = []
+    for gi, group in enumerate(choose_groups(groups, slots)):
+        chunk = _section_chunk(index, group, gi, fits, per_post, exclude)
+        if chunk is not None:
+            sections.append(chunk)
+            exclude.extend(chunk.units)
+
+    # Short of min_posts: a second key point from the biggest sections (never filler).
+    def total() -> int:
+        return 1 + len(sections) + (1 if closing else 0)
+
+    chosen_groups = choose_groups(groups, slots)
+    by_size = sorted(range(len(chosen_groups)), key=lambda i: (-chosen_groups[i].words, i))
+    for gi in by_size:
+        if total() >= min_posts or total() >= max_posts:
+            break
+        first = next((c for c in sections if c.group == gi), None)
+        if first is None:
+            continue
+        group = chosen_groups[gi]
+        extra = _section_chunk(index, group, gi, fits, per_post, exclude)
+        if extra is None or not extra.units or extra.units[0].score < 0.5 * first.units[0].score:
+            continue
+        extra.text = join_units(extra.units)  # the heading is already in the first post
+        if not fits(extra.text):
+            continue
+        sections.insert(sections.index(first) + 1, extra)
+        exclude.extend(extra.units)
+
+    if not closing and tags:
+        last = sections[-1] if sections else hook_chunk
+        if fits(f"{last.text}\n\n{tags}"):
+            last.text = f"{last.text}\n\n{tags}"
+        else:
+            closing = Chunk(tags, ())
+
+    def split(chunks: list[Chunk]):
+        return split_thread(
+            [c.text for c in chunks], platform, numbering=social.numbering, max_posts=None
+        )
+
+    chunks = [hook_chunk, *sections, *([closing] if closing else [])]
+    parts = split(chunks)
+    # Long chunks split into several posts can overrun max_posts: drop the smallest sections.
+    while len(parts) > max_posts and sections:
+        drop = min(sections, key=lambda c: (chosen_groups[c.group].words, -c.group))
+        sections.remove(drop)
+        chunks = [hook_chunk, *sections, *([closing] if closing else [])]
+        parts = split(chunks)
+
+    posts = tuple(Post(text=p.text, length=p.length, source=chunks[p.chunk].source) for p in parts)
+    return Thread(platform=platform.name, limit=platform.limit, posts=posts)
