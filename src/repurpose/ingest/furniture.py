@@ -1,0 +1,270 @@
+"""Signals that tell page furniture from article prose, shared by the readers.
+
+Nothing here knows any particular site. Each function measures one general trait of a line —
+sentence shape, stopword density, link density, template syntax, a small vocabulary of generic
+furniture cue words ("share", "subscribe", "comment", "related", "cookie" …) — and the readers
+weigh these against position (before, inside or after the main run of prose).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "isn't", "it's", "don't", "doesn't", "can't", "won't", "i'm", "we're", "they're", "you're"]
+)
+
+# Generic furniture vocabulary, by the kind of widget it names. One signal among several.
+CUES: dict[str, frozenset[str]] = {
+    "comments": frozenset(
+        ["comment", "comments", "commenting", "commented", "reply", "replies", "discussion", "disqus", "responses"]
+    ),
+    "related": frozenset(
+        ["related", "popular", "trending", "recommended", "recent", "latest", "must-read", "picks", "read", "next"]
+    ),
+    "share": frozenset(
+        ["share", "shares", "sharing", "shared", "tweet", "pin", "pinterest", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "telegram", "print", "copy", "link", "email", "mail"]
+    ),
+    "subscribe": frozenset(
+        ["subscribe", "subscribed", "subscription", "newsletter", "signup", "inbox", "unsubscribe", "follow"]
+    ),
+    "cookie": frozenset(["cookie", "cookies", "consent", "gdpr"]),
+    "ad": frozenset(["advertisement", "advertisements", "advertising", "sponsored", "ads", "ad", "promoted"]),
+    "navigation": frozenset(
+        ["home", "menu", "search", "login", "logout", "register", "account", "skip", "navigation", "toggle", "sitemap"]
+    ),
+    "legal": frozenset(["copyright", "©", "reserved", "rights", "terms", "privacy", "disclaimer", "policy"]),
+    "tags": frozenset(["tags", "tagged", "category", "categories", "filed"]),
+    "form": frozenset(
+        ["name", "email", "website", "required", "submit", "enter", "captcha", "password", "username", "cancel"]
+    ),
+}
+# Words that neither make nor break furniture ("Related *Posts*", "Leave a *Reply*").
+FILLER = frozenset(
+    ["post", "posts", "article", "articles", "story", "stories", "news", "items", "links", "week", "today", "now", "more", "all", "here", "below", "leave", "please", "us", "via", "widget", "section"]
+)
+CUE_WORDS: dict[str, str] = {}
+for _kind, _words in CUES.items():
+    for _w in _words:
+        CUE_WORDS.setdefault(_w, _kind)
+
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), kind)
+    for p, kind in (
+        (
+            r"\bleave a (reply|comment)\b|\bpost (a )?comment\b|\bjoin the (discussion|conversation)",
+            "comments",
+        ),
+        (r"\byour email address will not be published|\brequired fields are marked", "form"),
+        (r"\bplease enter your\b|\bsave my name\b|\bnotify me of\b", "form"),
+        (
+            r"\byou (may|might) also like\b|\bmore (from|stories|articles|posts|like this)\b",
+            "related",
+        ),
+        (
+            r"\b(read|see) (more|next|also)\b|\balso read\b|\bmost (read|viewed|popular)\b",
+            "related",
+        ),
+        (r"\btop stories\b|\beditor'?s'? picks?\b|\bdon'?t miss\b", "related"),
+        (r"\bsign (up|in)\b|\blog ?in\b|\bget (the|our) (latest|newsletter)", "subscribe"),
+        (r"\b(we|this (site|website)) uses? cookies\b|\baccept (all )?cookies\b", "cookie"),
+        (r"\ball rights reserved\b|^\s*(©|\(c\)|copyright)\s", "legal"),
+        (r"\bskip to (main )?content\b|\b(back|scroll) to top\b", "navigation"),
+        (r"\babout the author\b", "author"),
+        (r"^\s*(share|tweet|pin|email|print)( (this|on \w+|article|story|post))?:?\s*$", "share"),
+    )
+)
+
+END_KINDS = frozenset({"comments", "related", "form", "author", "tags"})
+
+REASONS = {
+    "comments": "comment thread or form",
+    "related": "related/popular list",
+    "share": "share prompt",
+    "subscribe": "subscribe or sign-in prompt",
+    "cookie": "cookie notice",
+    "ad": "advertisement",
+    "navigation": "navigation",
+    "legal": "site footer (legal)",
+    "tags": "tags/categories",
+    "form": "comment or sign-up form",
+    "author": "author box",
+    "placeholder": "template placeholder",
+}
+
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.U)
+_PLACEHOLDER = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|%%[^%\s]+%%|\[/?[a-z_][\w-]*(?:\s[^\]]*)?\]|\$\{[^}]*\}"
+    r"|<[a-z][^>]*>|</[a-z]+>|\b[a-z]+(?:_[a-z0-9]+)+\b",
+    re.I,
+)
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|\b[\w-]+\.(?:com|org|net|io|co)\b/?\S*")
+_SEPARATORS = re.compile(r"\s[|•·»›>/]\s|\s[|•·»›]|[|•·»›]\s")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def stopword_ratio(tokens: list[str]) -> float:
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if t.lower() in STOPWORDS) / len(tokens)
+
+
+def strip_placeholders(text: str) -> str:
+    """Remove inline template tokens ({{x}}, %%x%%, [shortcode], spot_img) from a line."""
+    return re.sub(r"\s{2,}", " ", _PLACEHOLDER.sub(" ", text)).strip()
+
+
+def is_placeholder(text: str) -> bool:
+    """A line made (mostly) of template tokens: `spot_img`, `{{ ad }}`, `%%footer%%`, `[gallery]`."""
+    t = text.strip()
+    if not t:
+        return False
+    covered = sum(len(m.group(0)) for m in _PLACEHOLDER.finditer(t))
+    return covered >= 0.6 * len(t.replace(" ", ""))
+
+
+def link_density(text: str) -> float:
+    """Share of the line's characters inside URLs or e-mail addresses."""
+    if not text:
+        return 0.0
+    return sum(len(m.group(0)) for m in _URL.finditer(text)) / len(text)
+
+
+def separator_count(text: str) -> int:
+    """Menu and breadcrumb separators: 'Home | News | Sport', 'Home › Blog › Post'."""
+    return len(_SEPARATORS.findall(text))
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    strength: float  # share of the line's content words that are furniture cues (1.0 = phrase)
+
+
+def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
+    """Which kind of furniture a line names, and how strongly; None for ordinary text."""
+    tokens = words(text) if tokens is None else tokens
+    n = len(tokens)
+    for pattern, kind in PHRASES:
+        if pattern.search(text) and (n <= 12 or kind in ("cookie", "form", "legal")):
+            return Cue(kind, 1.0)
+    content = [
+        t.lower()
+        for t in tokens
+        if t.lower() not in STOPWORDS and t.lower() not in FILLER and not t.isdigit()
+    ]
+    if not content:
+        return None
+    counts: dict[str, int] = {}
+    for t in content:
+        kind = CUE_WORDS.get(t)
+        if kind:
+            counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return None
+    kind = max(counts, key=lambda k: (counts[k], k))
+    hits = sum(counts.values())
+    strength = hits / len(content)
+    if n > 12 and not (hits >= 3 and hits / n >= 0.15):
+        return None
+    return Cue(kind, strength)
+
+
+# ---- dates and bylines -----------------------------------------------------------------------
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE_PATTERNS = (
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I),
+    re.compile(
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})\b",
+        re.I,
+    ),
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
+)
+_DATE_WORDS = re.compile(
+    r"^(?:(?:published|posted|updated|last updated|date|on)\b:?\s*|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*|at\b|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|"
+    r"[ap]\.?m\.?|utc|gmt|[a-z]{2,4}t|[|•·,\-–—/()]|\s)+",
+    re.I,
+)
+
+
+def find_date(text: str) -> date | None:
+    """The first calendar date written in a line (month names or ISO), else None."""
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        gd = m.groupdict()
+        month = int(gd["mnum"]) if gd.get("mnum") else _MONTHS.get(gd["month"].lower().rstrip("."))
+        try:
+            return date(int(gd["year"]), month or 0, int(gd["day"]))
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def dateline(text: str) -> date | None:
+    """A line that is only a date (with weekday, time, 'Published:' and the like around it)."""
+    if len(text) > 80:
+        return None
+    d = find_date(text)
+    if d is None:
+        return None
+    rest = text
+    for pattern in _DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    return d if not _DATE_WORDS.sub("", rest.lower()).strip() else None
+
+
+_BYLINE = re.compile(
+    r"^\s*(?:by|written by|words by|posted by|author:?|reporting by)\s+"
+    r"(?P<name>[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|da|del|van|von|der|la|le|bin|and|&))"
+    r"{0,5})(?P<rest>.*)$",
+    re.U,
+)
+
+
+def byline(text: str) -> tuple[str, date | None] | None:
+    """'By Jane Doe | March 3, 2024' → ('Jane Doe', date(2024, 3, 3)); None when not a byline."""
+    if len(text) > 140:
+        return None
+    m = _BYLINE.match(text)
+    if not m:
+        return None
+    name = m.group("name").strip(" .,")
+    name = re.sub(r"\s+(?:and|&)$", "", name)
+    rest = m.group("rest").strip()
+    # "By the way, …" or "By 2030 we …": a sentence, not a byline
+    sentence = len(words(rest)) > 3 or rest.endswith((".", "!", "?"))
+    if rest and not re.match(r"^[|•·,\-–—(/]|^on\b|^\d", rest, re.I) and sentence:
+        return None
+    if len(name.split()) < 1 or name.lower() in STOPWORDS:
+        return None
+    return name, find_date(rest) if rest else None

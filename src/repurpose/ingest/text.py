@@ -1,0 +1,571 @@
+"""Plain-text reader: structure from layout alone, furniture dropped by general signals.
+
+Text copied or scraped from a web page has no markup, so the reader works from what a person sees:
+
+1. Lines become *units*: a line, or several lines of a hard-wrapped paragraph joined together.
+   Each unit remembers its 1-based line range and how many blank lines came before it.
+2. Each unit gets a shape: prose (a sentence: enough words, stopwords, terminal punctuation),
+   heading-like (short, no terminal punctuation, starts with a capital), list item (bullet or
+   number), date line, byline, furniture (a line dominated by generic cue words such as "share",
+   "related", "reply", "cookie"), template placeholder (`spot_img`, `{{…}}`, `%%…%%`,
+   `[shortcode]`), or a menu (a run of very short lines, or a line of `|`/`›` separators).
+3. The article body is the densest run of prose: a maximum-sum window over the units, where prose
+   scores its word count and everything else scores below zero. It ends early at the first line
+   that opens a comment thread, a related/popular list, an author box or a form.
+4. The title is the first heading-like line right before that run whose words the body uses;
+   heading-like lines before it are a headline list, and a short line echoing the title or a
+   heading right before prose is an image's alt text.
+5. Headings inside the body are heading-like lines followed by content. Their level comes from the
+   blank-line rhythm (more blank lines before a section than before a sub-heading), else from
+   capitalisation (ALL CAPS above Title Case), else a heading directly followed by another one
+   is a section with a sub-heading.
+6. The FAQ is found by repurpose.ingest.faq and kept apart from the sections.
+
+Everything left out goes to ArticleDraft.drop with the reason, so `repurpose inspect` can show it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from repurpose.errors import InputError
+from repurpose.ingest import furniture as fu
+from repurpose.ingest.build import ArticleDraft, SectionDraft
+from repurpose.ingest.faq import extract_faq
+from repurpose.model import Article, Source
+
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_BULLET = re.compile(r"^\s*([-*+•·▪◦‣●○■□►▸➤✓✔–—])\s+(?=\S)")
+_NUMBERED = re.compile(r"^\s*(\(?\d{1,3}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s+(?=\S)", re.I)
+_TERMINAL = re.compile(r"[.!?…;:,][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CAPTION = re.compile(
+    r"^\s*[(\[]?\s*(image|photo|photograph|picture|illustration|figure|fig\.|credit|"
+    r"source|caption|pictured|via)\b\s*[:.\-–—]?",
+    re.I,
+)
+_QUOTE = re.compile(r"^\s*>\s?")
+
+PROSE, HEADING, LIST, SHORT, FURNITURE, MENU, DATE, BYLINE, PLACEHOLDER, QUOTE = [
+    "prose",
+    "heading",
+    "list",
+    "short",
+    "furniture",
+    "menu",
+    "date",
+    "byline",
+    "placeholder",
+    "quote",
+]
+
+
+@dataclass(slots=True)
+class Unit:
+    text: str
+    start: int
+    end: int
+    gap: int
+    chunk: int
+    lines: int = 1
+    kind: str = SHORT
+    tokens: list[str] = field(default_factory=list)
+    marker: str | None = None  # "bullet" | "number"
+    body: str = ""  # text without its list marker
+    cue: fu.Cue | None = None
+    date: date | None = None
+    byline: tuple[str, date | None] | None = None
+    group: int = -1  # list group index
+    score: float = 0.0
+
+    @property
+    def n(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def source(self) -> Source:
+        return Source(lines=(self.start, self.end))
+
+
+# ---- 1. lines → units ------------------------------------------------------------------------
+
+
+def _clean_lines(text: str) -> list[str]:
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return [ln.rstrip() for ln in text.split("\n")]
+
+
+def _marker(line: str) -> tuple[str | None, str]:
+    m = _BULLET.match(line)
+    if m:
+        return "bullet", line[m.end() :].strip()
+    m = _NUMBERED.match(line)
+    if m:
+        return "number", line[m.end() :].strip()
+    return None, line.strip()
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text breaks at, or None when lines are not hard-wrapped."""
+    lengths = sorted(len(ln) for ln in lines if ln.strip())
+    if len(lengths) < 6:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    if width > 100 or width < 30:
+        return None
+    full = 0
+    for a, b in itertools.pairwise(lines):
+        if b.strip() and len(a) >= width * 0.75 and not _marker(b)[0]:
+            full += 1
+    return width if full >= 3 and full * 4 >= len(lengths) * 0.5 else None
+
+
+def _units(lines: list[str]) -> list[Unit]:
+    width = _wrap_width(lines)
+    units: list[Unit] = []
+    gap, chunk, prev_blank = 0, 0, True
+    for idx, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line:
+            gap += 1
+            prev_blank = True
+            continue
+        if prev_blank:
+            chunk += 1
+        last = units[-1] if units and not prev_blank else None
+        joinable = (
+            last is not None
+            and last.kind != QUOTE
+            and not _marker(line)[0]
+            and not _QUOTE.match(line)
+            and (
+                (width and len(lines[idx - 2].rstrip()) >= max(width - 25, width * 0.55))
+                or (
+                    len(lines[idx - 2].strip()) >= 40
+                    and not _TERMINAL.search(lines[idx - 2])
+                    and line[:1].islower()
+                )
+            )
+        )
+        if joinable and last is not None:
+            last.text = f"{last.text} {line}"
+            last.end = idx
+            last.lines += 1
+        else:
+            u = Unit(text=line, start=idx, end=idx, gap=gap if prev_blank else 0, chunk=chunk)
+            if _QUOTE.match(line):
+                u.kind = QUOTE
+                u.text = _QUOTE.sub("", line)
+            units.append(u)
+        gap, prev_blank = 0, False
+    return units
+
+
+# ---- 2. shapes -------------------------------------------------------------------------------
+
+
+def _headingish(u: Unit, body: str) -> bool:
+    if not (1 <= u.n <= 18) or len(body) > 140:
+        return False
+    if re.search(r"[.,;!…]$", body) and not body.endswith(("..", "?")):
+        return False
+    first = body.lstrip("\"'“‘(«[#*_ ")[:1]
+    return bool(first) and (first.isupper() or first.isdigit())
+
+
+def _is_prose(u: Unit, stop: float) -> bool:
+    if u.n >= 8 and stop >= 0.15 and _SENTENCE_END.search(u.body):
+        return True
+    return u.n >= 16 and stop >= 0.25
+
+
+def _classify(units: list[Unit]) -> None:
+    for u in units:
+        u.marker, u.body = _marker(u.text) if u.kind != QUOTE else (None, u.text)
+        u.tokens = fu.words(u.body)
+        if u.kind == QUOTE:
+            continue
+        if fu.is_placeholder(u.text) or not u.tokens:
+            u.kind = PLACEHOLDER if u.tokens or fu.is_placeholder(u.text) else SHORT
+            if not u.tokens and not fu.is_placeholder(u.text):
+                u.kind = FURNITURE  # a line of symbols: dividers, arrows, bullets
+            continue
+        u.date = fu.dateline(u.text)
+        if u.date:
+            u.kind = DATE
+            continue
+        u.byline = fu.byline(u.text)
+        if u.byline:
+            u.kind = BYLINE
+            continue
+        stop = fu.stopword_ratio(u.tokens)
+        u.cue = fu.cue(u.body, u.tokens)
+        if u.cue and (u.cue.strength >= 0.6 or (u.n > 12 and u.cue.strength >= 0.15)):
+            u.kind = FURNITURE
+        elif fu.separator_count(u.text) >= 2 or fu.link_density(u.text) > 0.5:
+            u.kind = MENU
+        elif _is_prose(u, stop):
+            u.kind = PROSE
+        elif u.marker:
+            u.kind = LIST
+        elif _headingish(u, u.body):
+            u.kind = HEADING
+        else:
+            u.kind = SHORT
+    # runs of very short unpunctuated lines with no blank line between them: menus and widgets
+    i = 0
+    while i < len(units):
+        j = i
+        while (
+            j < len(units)
+            and units[j].chunk == units[i].chunk
+            and units[j].kind in (HEADING, SHORT)
+            and units[j].n <= 4
+            and not units[j].marker
+        ):
+            j += 1
+        if j - i >= 3:
+            for u in units[i:j]:
+                u.kind = MENU
+        i = max(j, i + 1)
+    # list groups: consecutive marked lines; a lone marked line heading prose is a heading
+    group = 0
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if not u.marker or u.kind not in (LIST, PROSE, HEADING):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(units)
+            and units[j].marker == u.marker
+            and units[j].gap <= 1
+            and units[j].kind in (LIST, PROSE, HEADING)
+        ):
+            j += 1
+        nxt = units[j] if j < len(units) else None
+        lone = j - i == 1 and u.kind in (HEADING, LIST) and nxt is not None and nxt.kind == PROSE
+        if lone and (_headingish(u, u.body) or u.body.endswith("?")):
+            u.kind = HEADING
+            i = j
+            continue
+        group += 1
+        for v in units[i:j]:
+            v.kind, v.group = LIST, group
+        i = j
+
+
+def _list_is_article(items: list[Unit]) -> bool:
+    n = sum(u.n for u in items)
+    if n / len(items) >= 4:
+        return True
+    return any(_TERMINAL.search(u.body) for u in items) and n / len(items) >= 2
+
+
+def _end_marker(u: Unit) -> bool:
+    """A short line that opens what follows an article: comments, related lists, author box."""
+    return u.kind == FURNITURE and u.cue is not None and u.cue.kind in fu.END_KINDS and u.n <= 10
+
+
+# ---- 3. the main run of prose ---------------------------------------------------------------
+
+
+def _score(units: list[Unit]) -> None:
+    damp = 1.0
+    groups: dict[int, list[Unit]] = {}
+    for u in units:
+        if u.group >= 0:
+            groups.setdefault(u.group, []).append(u)
+    article_lists = {g for g, items in groups.items() if _list_is_article(items)}
+    for u in units:
+        if _end_marker(u) and u.cue and u.cue.kind in ("comments", "form"):
+            damp = 0.3  # prose after a comment heading is the comment thread
+        if u.kind == PROSE:
+            u.score = u.n * damp
+        elif u.kind == LIST:
+            u.score = 0.5 * u.n * damp if u.group in article_lists else -1.5
+        elif u.kind == QUOTE:
+            u.score = 0.8 * u.n * damp
+        elif u.kind in (HEADING, DATE, BYLINE):
+            u.score = -1.0
+        elif u.kind == SHORT:
+            u.score = -2.0
+        else:
+            u.score = -8.0
+
+
+def _main_run(units: list[Unit]) -> tuple[int, int] | None:
+    best, best_span = 0.0, None
+    cur, cur_start = 0.0, 0
+    for i, u in enumerate(units):
+        if cur <= 0:
+            cur, cur_start = 0.0, i
+        cur += u.score
+        if cur > best:
+            best, best_span = cur, (cur_start, i)
+    if best_span is None:
+        return None
+    s, e = best_span
+    while s < e and units[s].score <= 0:
+        s += 1
+    for k in range(s + 1, e + 1):  # the article stops where comments or related lists begin
+        if _end_marker(units[k]):
+            e = k - 1
+            while e > s and units[e].score <= 0:
+                e -= 1
+            break
+    return s, e
+
+
+# ---- 4. title, alt lines, meta ----------------------------------------------------------------
+
+
+def _content(tokens: list[str]) -> set[str]:
+    return {t.lower() for t in tokens if t.lower() not in fu.STOPWORDS and not t.isdigit()}
+
+
+def _echoes(u: Unit, other: Unit | None) -> bool:
+    """u repeats (most of) other's words and is no longer: an image alt text or caption."""
+    if other is None or u.n > other.n:
+        return False
+    mine = _content(u.tokens)
+    return bool(mine) and len(mine & _content(other.tokens)) >= 0.8 * len(mine)
+
+
+def _lead_in(units: list[Unit], s: int) -> list[int]:
+    """Indices of the heading/date/byline lines right before the main run (nearest last)."""
+    found: list[int] = []
+    j = s - 1
+    headings = 0
+    while j >= 0 and headings < 6:
+        u = units[j]
+        if u.kind in (HEADING, DATE, BYLINE) or (u.kind == LIST and units[j].group < 0):
+            found.append(j)
+            headings += u.kind == HEADING
+        elif u.kind == PLACEHOLDER or (u.kind == FURNITURE and not _end_marker(u)):
+            pass  # share buttons, ad slots between the headline and the text
+        elif u.kind == SHORT and _CAPTION.match(u.text):
+            found.append(j)
+        else:
+            break
+        j -= 1
+    return found[::-1]
+
+
+def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | None:
+    cands = [i for i in lead if units[i].kind == HEADING]
+    if not cands:
+        return None
+    vocab: set[str] = set()
+    words = 0
+    for u in units[s : e + 1]:
+        if u.kind == PROSE:
+            vocab |= _content(u.tokens)
+            words += u.n
+            if words > 600:
+                break
+    best, best_overlap = cands[0], -1.0
+    for i in cands:
+        mine = _content(units[i].tokens)
+        overlap = len(mine & vocab) / len(mine) if mine else 0.0
+        if overlap >= 0.34:
+            return i
+        if overlap > best_overlap:
+            best, best_overlap = i, overlap
+    return best
+
+
+def _title_fallback(units: list[Unit], s: int, path: str | None) -> str:
+    if path and path not in ("-", "<stdin>"):
+        stem = re.sub(r"[-_]+", " ", Path(path).stem).strip()
+        if stem:
+            return stem[:1].upper() + stem[1:]
+    first = re.split(r"(?<=[.!?])\s", units[s].body, maxsplit=1)[0]
+    return " ".join(first.split()[:12]).rstrip(".,;:")
+
+
+# ---- 5. levels -------------------------------------------------------------------------------
+
+
+def _levels(units: list[Unit], heads: list[int], others: list[int]) -> dict[int, int]:
+    level = dict.fromkeys(heads, 2)
+    if len(heads) < 2:
+        return level
+    gaps = [min(units[i].gap, 3) for i in heads]
+    top = max(gaps)
+    high = [i for i, g in zip(heads, gaps, strict=True) if g >= top]
+    low = [i for i, g in zip(heads, gaps, strict=True) if g < top]
+    noisy = sum(1 for i in others if min(units[i].gap, 3) >= top)
+    if len(high) >= 2 and low and noisy * 10 <= max(len(others), 1):
+        for i in low:
+            level[i] = 3
+    else:
+        caps = [i for i in heads if units[i].body.isupper()]
+        if caps and len(caps) < len(heads) and len(caps) >= 2:
+            for i in heads:
+                level[i] = 2 if i in caps else 3
+        else:
+            pos = {i: k for k, i in enumerate(heads)}
+            for i in heads:
+                k = pos[i]
+                if k and heads[k - 1] == i - 1 and units[i].gap <= units[heads[k - 1]].gap:
+                    level[i] = 3
+    seen_top = False
+    for i in heads:  # a sub-heading needs a section above it
+        if level[i] == 2:
+            seen_top = True
+        elif not seen_top:
+            level[i] = 2
+            seen_top = True
+    return level
+
+
+# ---- 6. assemble -----------------------------------------------------------------------------
+
+
+def _reason(u: Unit, where: str) -> str:
+    if u.kind == PLACEHOLDER:
+        return "template placeholder"
+    if u.kind == MENU:
+        return f"navigation or widget line {where}"
+    if u.cue:
+        return f"{fu.REASONS.get(u.cue.kind, u.cue.kind)} {where}"
+    return "widget or heading before the article starts" if "before" in where else where
+
+
+def read(text: str, *, path: str | None = None) -> Article:
+    """Plain text → Article. Raises InputError when no article prose is found."""
+    name = path or "<text>"
+    lines = _clean_lines(text)
+    units = _units(lines)
+    _classify(units)
+    _score(units)
+    run = _main_run(units)
+    if run is None:
+        raise InputError("no article found: no paragraph of prose in the text", path=name)
+    s, e = run
+    draft = ArticleDraft(format="text", source_path=path)
+
+    lead = _lead_in(units, s)
+    t = _pick_title(units, lead, s, e)
+    if t is not None:
+        draft.title = units[t].body
+        title_unit: Unit | None = units[t]
+    else:
+        draft.title = _title_fallback(units, s, path)
+        title_unit = None
+    body_start = t + 1 if t is not None else (lead[0] if lead else s)
+
+    # meta: dates and bylines near the start (the lead-in first, then the page top, then the body)
+    published: date | None = None
+    author: str | None = None
+    meta_units: set[int] = set()
+    for i in [*lead, *range(s, min(e + 1, s + 6))]:
+        u = units[i]
+        if u.kind == DATE and published is None:
+            published, _ = u.date, meta_units.add(i)
+        if u.kind == BYLINE and u.byline and author is None:
+            author = u.byline[0]
+            meta_units.add(i)
+            published = published or u.byline[1]
+    if published is None:
+        for i in range(s - 1, -1, -1):
+            if units[i].kind == DATE:
+                published = units[i].date
+                meta_units.add(i)
+                break
+    draft.meta.update(published=published, author=author)
+
+    # everything before the article starts
+    for i in range(0, body_start):
+        u = units[i]
+        if i == t:
+            continue
+        if i in meta_units:
+            what = "dateline" if u.kind == DATE else "byline"
+            draft.drop(u.text, f"{what} (used as article metadata)", u.source)
+        elif u.kind == HEADING and i in lead:
+            draft.drop(u.text, "headline list before the article", u.source)
+        else:
+            draft.drop(u.text, _reason(u, "before the article"), u.source)
+
+    # the body
+    body = list(range(body_start, e + 1))
+    kept: list[int] = []
+    for i in body:
+        u = units[i]
+        if i in meta_units:
+            what = "dateline" if u.kind == DATE else "byline"
+            draft.drop(u.text, f"{what} (used as article metadata)", u.source)
+        elif u.kind in (FURNITURE, PLACEHOLDER, MENU) or (u.kind == DATE):
+            draft.drop(u.text, _reason(u, "inside the article"), u.source)
+        else:
+            kept.append(i)
+
+    images: set[int] = set()
+    heads: list[int] = []
+    last_heading: Unit | None = title_unit
+    for k, i in enumerate(kept):
+        u = units[i]
+        nxt = units[kept[k + 1]] if k + 1 < len(kept) else None
+        if u.kind == SHORT and _CAPTION.match(u.text):
+            images.add(i)
+        elif u.kind == HEADING and nxt is not None and nxt.kind in (PROSE, LIST, QUOTE, HEADING):
+            if nxt.kind in (PROSE, LIST, QUOTE) and (
+                _echoes(u, last_heading) or _echoes(u, title_unit)
+            ):
+                images.add(i)
+            else:
+                heads.append(i)
+                last_heading = u
+    level = _levels(units, heads, [i for i in kept if i not in heads and i not in images])
+
+    section: SectionDraft = draft.section(None, 2)
+    k = 0
+    while k < len(kept):
+        i = kept[k]
+        u = units[i]
+        if i in heads:
+            section = draft.section(u.text, level[i], u.source)
+        elif i in images:
+            section.add("image", alt=u.text, source=u.source)
+        elif u.kind == LIST and u.group >= 0:
+            items = [u]
+            while k + 1 < len(kept) and units[kept[k + 1]].group == u.group:
+                k += 1
+                items.append(units[kept[k]])
+            section.add(
+                "list",
+                items=tuple(fu.strip_placeholders(v.body) or v.body for v in items),
+                ordered=u.marker == "number",
+                source=Source(lines=(items[0].start, items[-1].end)),
+            )
+        elif u.kind == QUOTE:
+            section.add("quote", text=u.text, source=u.source)
+        elif u.kind == HEADING:
+            draft.drop(u.text, "short line with no text under it", u.source)
+        else:
+            section.add("paragraph", text=fu.strip_placeholders(u.text) or u.text, source=u.source)
+        k += 1
+
+    # everything after the article ends
+    marker: Unit | None = None
+    for u in units[e + 1 :]:
+        if _end_marker(u):
+            marker = u
+        if u.kind == FURNITURE or u.kind in (PLACEHOLDER, MENU):
+            draft.drop(u.text, _reason(u, "after the article"), u.source)
+        elif marker is not None and marker.cue is not None:
+            draft.drop(u.text, f"{fu.REASONS[marker.cue.kind]} after the article", u.source)
+        else:
+            draft.drop(u.text, "after the article ends", u.source)
+
+    extract_faq(draft)
+    return draft.build()
