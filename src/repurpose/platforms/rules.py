@@ -1,0 +1,280 @@
+"""The platforms: how each one counts a post, its limit, and its link and escaping rules.
+
+Every platform offers `length(text)` (as the platform itself counts), `limit`, `fits(text)`,
+`max_links`, `escape(text)`, and for the thread splitter `costs(text)` / `caps`: one number per
+constraint (e.g. Bluesky: graphemes and UTF-8 bytes; Threads: characters and links), all of them
+additive over words separated by whitespace, so the splitter can keep running totals.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import regex
+
+from repurpose.errors import PlatformError
+from repurpose.platforms.twitter_text import (
+    CONFIG_V3,
+    extract_emoji,
+    extract_urls,
+    weighted_length,
+)
+
+_GRAPHEME = regex.compile(r"\X")
+# Mastodon: @user@domain counts as @user (its StatusLengthValidator)
+_REMOTE_MENTION = re.compile(r"(?<![/\w])@(\w+)@[\w.-]*\w")
+_LINKEDIN_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters)."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    return len(_GRAPHEME.findall(text))
+
+
+def utf16_units(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def short_url(url: str) -> str:
+    """Bluesky-style display text of a link: host + path, path cut to 13 characters + '…'."""
+    full = url if "://" in url else "https://" + url
+    try:
+        parts = urlsplit(full)
+    except ValueError:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    if not host:
+        return url
+    path = "" if parts.path in ("", "/") else parts.path
+    if parts.query:
+        path += "?" + parts.query
+    if parts.fragment:
+        path += "#" + parts.fragment
+    if len(path) > 15:
+        return host + path[:13] + "…"
+    return host + path
+
+
+class Platform:
+    """One social platform's counting rules. Subclasses set name/label/default limit."""
+
+    name = ""
+    label = ""
+    default_limit = 0
+    max_links: int | None = None
+    count_unit = "characters"
+
+    def __init__(self, limit: int | None = None):
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            raise PlatformError(
+                f"{self.label} limit must be a positive whole number, not {limit!r}"
+            )
+        self.limit = limit if limit is not None else self.default_limit
+
+    def __repr__(self) -> str:
+        return f"<Platform {self.name} limit={self.limit}>"
+
+    # --- the contract ---------------------------------------------------------------------
+    def length(self, text: str) -> int:
+        raise NotImplementedError
+
+    def links(self, text: str) -> list[tuple[int, int, str]]:
+        """Links as (start, end, url), found the way the platform finds them."""
+        return extract_urls(text)
+
+    def fits(self, text: str) -> bool:
+        return all(c <= cap for c, cap in zip(self.costs(text), self.caps, strict=True))
+
+    def escape(self, text: str) -> str:
+        return text
+
+    def problems(self, text: str) -> list[str]:
+        """Why `text` does not fit, in words (empty when it fits)."""
+        out = []
+        n = self.length(text)
+        if n > self.limit:
+            out.append(f"{n - self.limit} {self.count_unit} over the limit of {self.limit}")
+        if self.max_links is not None:
+            links = len(self.links(text))
+            if links > self.max_links:
+                out.append(f"{links} links (at most {self.max_links})")
+        return out
+
+    # --- for the splitter -----------------------------------------------------------------
+    @property
+    def caps(self) -> tuple[int, ...]:
+        if self.max_links is not None:
+            return (self.limit, self.max_links)
+        return (self.limit,)
+
+    def costs(self, text: str) -> tuple[int, ...]:
+        if self.max_links is not None:
+            return (self.length(text), len(self.links(text)) if "." in text else 0)
+        return (self.length(text),)
+
+
+class X(Platform):
+    """X (Twitter): twitter-text v3 weighted length; every URL 23, emoji sequences 2, NFC first."""
+
+    name = "x"
+    label = "X"
+    default_limit = CONFIG_V3.max_weighted_tweet_length
+    count_unit = "weighted characters"
+
+    def length(self, text: str) -> int:
+        return weighted_length(text)
+
+
+class Bluesky(Platform):
+    """Bluesky: 300 graphemes and 3,000 UTF-8 bytes of the displayed text; links become facets."""
+
+    name = "bluesky"
+    label = "Bluesky"
+    default_limit = 300
+    byte_limit = 3000
+    count_unit = "graphemes"
+
+    def facets(self, text: str) -> tuple[str, list[dict]]:
+        """The display text (links shortened) and AT Protocol link facets (UTF-8 byte offsets
+        into the display text) carrying the full URLs."""
+        urls = self.links(text)
+        if not urls:
+            return text, []
+        out: list[str] = []
+        facets: list[dict] = []
+        pos = 0
+        nbytes = 0
+        for start, end, url in urls:
+            before = text[pos:start]
+            out.append(before)
+            nbytes += len(before.encode("utf-8"))
+            shown = short_url(url)
+            uri = url if "://" in url else "https://" + url
+            size = len(shown.encode("utf-8"))
+            facets.append(
+                {
+                    "index": {"byteStart": nbytes, "byteEnd": nbytes + size},
+                    "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
+                }
+            )
+            out.append(shown)
+            nbytes += size
+            # keep what the URL match left of the original text (e.g. a t.co tail)
+            pos = end
+        out.append(text[pos:])
+        return "".join(out), facets
+
+    def display(self, text: str) -> str:
+        return self.facets(text)[0] if "." in text else text
+
+    def length(self, text: str) -> int:
+        return graphemes(self.display(text))
+
+    def problems(self, text: str) -> list[str]:
+        out = super().problems(text)
+        size = len(self.display(text).encode("utf-8"))
+        if size > self.byte_limit:
+            out.append(f"{size} bytes (at most {self.byte_limit})")
+        return out
+
+    @property
+    def caps(self) -> tuple[int, ...]:
+        return (self.limit, self.byte_limit)
+
+    def costs(self, text: str) -> tuple[int, ...]:
+        shown = self.display(text)
+        return (graphemes(shown), len(shown.encode("utf-8")) if not shown.isascii() else len(shown))
+
+
+class Mastodon(Platform):
+    """Mastodon: 500 by default (each server sets its own); URLs count 23; @user@domain as @user;
+    characters are grapheme clusters. Only links with http(s):// are URLs to Mastodon."""
+
+    name = "mastodon"
+    label = "Mastodon"
+    default_limit = 500
+    url_length = 23
+
+    def links(self, text: str) -> list[tuple[int, int, str]]:
+        return extract_urls(text, without_protocol=False)
+
+    def length(self, text: str) -> int:
+        if "://" not in text and "@" not in text:
+            return graphemes(text)
+        urls = self.links(text) if "://" in text else []
+        total = 0
+        pos = 0
+        for start, end, _ in urls:
+            total += self._plain(text[pos:start]) + self.url_length
+            pos = end
+        return total + self._plain(text[pos:])
+
+    @staticmethod
+    def _plain(segment: str) -> int:
+        if "@" in segment:
+            segment = _REMOTE_MENTION.sub(r"@\1", segment)
+        return graphemes(segment)
+
+
+class LinkedIn(Platform):
+    """LinkedIn: 3,000 characters, counted in UTF-16 code units (as its JavaScript composer) on
+    the unescaped text; `escape` prepares text for the API's "little" text format."""
+
+    name = "linkedin"
+    label = "LinkedIn"
+    default_limit = 3000
+
+    def length(self, text: str) -> int:
+        return utf16_units(text)
+
+    def escape(self, text: str) -> str:
+        return _LINKEDIN_RESERVED.sub(r"\\\1", text)
+
+
+class Threads(Platform):
+    """Threads (Meta): 500 characters, an emoji counts as its UTF-8 bytes; at most 5 links."""
+
+    name = "threads"
+    label = "Threads"
+    default_limit = 500
+    max_links = 5
+
+    def length(self, text: str) -> int:
+        if text.isascii():
+            return len(text)
+        total = len(text)
+        for start, end in extract_emoji(text):
+            total += len(text[start:end].encode("utf-8")) - (end - start)
+        return total
+
+
+REGISTRY: dict[str, type[Platform]] = {
+    cls.name: cls for cls in (X, Bluesky, Mastodon, LinkedIn, Threads)
+}
+ALIASES = {"twitter": "x", "bsky": "bluesky", "meta": "threads"}
+PLATFORMS: tuple[str, ...] = tuple(REGISTRY)
+
+
+@lru_cache(maxsize=64)
+def _cached(name: str, limit: int | None) -> Platform:
+    return REGISTRY[name](limit)
+
+
+def get_platform(name: str, *, limit: int | None = None) -> Platform:
+    """The platform called `name` (x, bluesky, mastodon, linkedin, threads), optionally with a
+    different limit (premium X accounts, a Mastodon server with a larger limit)."""
+    key = str(name).strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in REGISTRY:
+        raise PlatformError(f"unknown platform {name!r} (known: {', '.join(PLATFORMS)})")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise PlatformError(f"limit for {key} must be a positive whole number, not {limit!r}")
+    return _cached(key, limit)

@@ -1,0 +1,365 @@
+"""Split prose into a thread: posts that fit a platform, broken where a reader expects.
+
+Breaks fall at a paragraph, then a sentence, then a clause (; : — ,), then a word; never inside a
+word, so never inside a URL, @mention, #hashtag, number (1,000.50, 3.5%) or emoji sequence. A line
+`---` forces a break. A word longer than a whole post is cut at grapheme boundaries as a last
+resort. Lengths are kept as running totals per word (each word counted once), so splitting a long
+text costs one pass; each finished post is counted once more, whole, to be sure it fits.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from repurpose.errors import PlatformError
+from repurpose.platforms.rules import Platform
+
+# boundary strengths, strongest first
+PARA, LINE, SENT, CLAUSE, WORD, WEAK, HARD = 6, 5, 4, 3, 2, 1, 0
+# a boundary of this strength is taken only when the post is at least this full (share of limit)
+_MIN_FILL = {PARA: 0.3, LINE: 0.4, SENT: 0.4, CLAUSE: 0.6, WORD: 0.0, WEAK: 0.0, HARD: 0.0}
+# rebalancing the last two posts of a run: bonus per strength, minus their imbalance
+_BONUS = {PARA: 1.0, LINE: 0.8, SENT: 0.6, CLAUSE: 0.35, WORD: 0.1, WEAK: 0.0, HARD: -1.0}
+
+_BREAK_LINE = re.compile(r"(?m)^[ \t]*-{3,}[ \t]*$")
+_CJK_STOPS = "。！？，、；："
+_TOKEN = re.compile(f"[^\\s{_CJK_STOPS}]*[{_CJK_STOPS}]+|[^\\s{_CJK_STOPS}]+")
+_CLOSERS = "\"'”’)]»"
+_CLOSE_CLASS = "[" + re.escape(_CLOSERS) + "]"
+_SENTENCE_END = re.compile(f"[.!?…。！？]{_CLOSE_CLASS}*$")
+_CLAUSE_END = re.compile(f"[,;:—–，、；：]{_CLOSE_CLASS}*$")
+_DASH = re.compile(r"^[—–-]+$")
+_GRAPHEME = regex.compile(r"\X")
+CONNECTORS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "nor", "so", "yet", "for", "of", "to", "in", "on", "at", "by", "with", "from", "as", "that", "which", "who", "if", "then", "than", "because", "while", "when", "into", "onto", "via", "per", "plus", "also"]
+)
+
+
+@dataclass(frozen=True)
+class SplitPost:
+    text: str  # includes the numbering suffix
+    chunk: int  # index of the chunk the post came from
+    length: int  # the platform's length of `text`
+
+
+def _is_filler(token: str) -> bool:
+    """A connector word or bare punctuation: never a post on its own."""
+    if token.lower().strip(_CLOSERS + ".,;:!?") in CONNECTORS:
+        return True
+    return not any(ch.isalnum() for ch in token) and not any(ord(ch) > 0x2000 for ch in token)
+
+
+class _Run:
+    """The words of one forced-break segment with their separators and boundary strengths."""
+
+    __slots__ = ("chunk", "costs", "prefix", "seps", "strengths", "tokens")
+
+    def __init__(self, chunk: int, text: str):
+        self.chunk = chunk
+        self.tokens: list[str] = []
+        self.seps: list[str] = []  # separator before each token (normalised)
+        self.strengths: list[int] = []  # strength of the boundary before each token
+        prev_end = 0
+        prev = ""
+        for m in _TOKEN.finditer(text):
+            tok = m.group()
+            raw = text[prev_end : m.start()]
+            prev_end = m.end()
+            if not self.tokens:
+                self.tokens.append(tok)
+                self.seps.append("")
+                self.strengths.append(PARA)
+                prev = tok
+                continue
+            newlines = raw.count("\n")
+            if newlines >= 2:
+                sep, strength = "\n\n", PARA
+            elif newlines == 1:
+                sep, strength = "\n", LINE
+            else:
+                sep = " " if raw else ""
+                if _SENTENCE_END.search(prev):
+                    strength = SENT
+                elif _CLAUSE_END.search(prev) or _DASH.match(prev):
+                    strength = CLAUSE
+                elif _is_filler(prev) or _DASH.match(tok) or not raw:
+                    strength = WEAK
+                else:
+                    strength = WORD
+            self.tokens.append(tok)
+            self.seps.append(sep)
+            self.strengths.append(strength)
+            prev = tok
+
+    def measure(self, platform: Platform, budget: tuple[int, ...], memo: dict) -> None:
+        """Token costs (hard-splitting any word larger than a post) and prefix sums."""
+        dims = len(budget)
+        tokens, seps, strengths = [], [], []
+        costs: list[tuple[int, ...]] = []
+        for tok, sep, strength in zip(self.tokens, self.seps, self.strengths, strict=True):
+            c = memo.get(tok)
+            if c is None:
+                c = memo[tok] = platform.costs(tok)
+            if any(x > b for x, b in zip(c, budget, strict=True)):
+                pieces = _hard_split(tok, platform, budget)
+                for k, piece in enumerate(pieces):
+                    tokens.append(piece)
+                    seps.append(sep if k == 0 else "")
+                    strengths.append(strength if k == 0 else HARD)
+                    costs.append(platform.costs(piece))
+                continue
+            tokens.append(tok)
+            seps.append(sep)
+            strengths.append(strength)
+            costs.append(c)
+        self.tokens, self.seps, self.strengths = tokens, seps, strengths
+        # prefix[d][k] = sum over j < k of (sep cost before j, except j == 0) + token cost j
+        self.prefix = [[0] * (len(tokens) + 1) for _ in range(dims)]
+        self.costs = costs
+        for d in range(dims):
+            p = self.prefix[d]
+            acc = 0
+            for j, c in enumerate(costs):
+                if j:
+                    s = seps[j]
+                    sc = memo.get(("sep", s))
+                    if sc is None:
+                        sc = memo[("sep", s)] = platform.costs(s) if s else (0,) * dims
+                    acc += sc[d]
+                acc += c[d]
+                p[j + 1] = acc
+
+    def cost(self, s: int, e: int, d: int) -> int:
+        """Cost in dimension d of tokens s..e-1 joined with their separators."""
+        p = self.prefix[d]
+        before = p[s + 1] - self.costs[s][d]  # cost up to and including the separator before s
+        return p[e] - before
+
+    def text(self, s: int, e: int) -> str:
+        parts = [self.tokens[s]]
+        for j in range(s + 1, e):
+            parts.append(self.seps[j])
+            parts.append(self.tokens[j])
+        return "".join(parts)
+
+
+def _hard_split(token: str, platform: Platform, budget: tuple[int, ...]) -> list[str]:
+    """Cut a word larger than a whole post at grapheme boundaries (last resort)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for g in _GRAPHEME.findall(token):
+        trial = "".join([*current, g])
+        if current and not all(x <= b for x, b in zip(platform.costs(trial), budget, strict=True)):
+            pieces.append("".join(current))
+            current = [g]
+        else:
+            current.append(g)
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+def _pack(run: _Run, platform: Platform, budget: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Greedy packing at the strongest boundary that leaves a reasonably full post."""
+    n = len(run.tokens)
+    dims = len(budget)
+    main = budget[0]
+    ranges: list[tuple[int, int]] = []
+    s = 0
+    while s < n:
+        e_max = n
+        for d in range(dims):
+            p = run.prefix[d]
+            base = p[s + 1] - run.costs[s][d]
+            e_max = min(e_max, bisect.bisect_right(p, base + budget[d], lo=s + 1) - 1)
+        e_max = max(e_max, s + 1)
+        if e_max == n:
+            ranges.append((s, n))
+            break
+        best_by_level: dict[int, int] = {}
+        floor = 0.3 * main
+        for b in range(e_max, s, -1):
+            lvl = run.strengths[b]
+            if lvl not in best_by_level:
+                best_by_level[lvl] = b
+            if run.cost(s, b, 0) < floor and WORD in best_by_level:
+                break
+        choice = e_max
+        for lvl in (PARA, LINE, SENT, CLAUSE, WORD, WEAK, HARD):
+            b = best_by_level.get(lvl)
+            if b is not None and b > s and run.cost(s, b, 0) >= _MIN_FILL[lvl] * main:
+                choice = b
+                break
+        ranges.append((s, choice))
+        s = choice
+    ranges = _merge_fillers(run, ranges, budget)
+    return _rebalance_tail(run, ranges, budget)
+
+
+def _fits(run: _Run, s: int, e: int, budget: tuple[int, ...]) -> bool:
+    return all(run.cost(s, e, d) <= budget[d] for d in range(len(budget)))
+
+
+def _merge_fillers(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tuple[int, int]]:
+    """A post made only of connector words or punctuation joins a neighbour when it fits."""
+    out = list(ranges)
+    k = 0
+    while k < len(out):
+        s, e = out[k]
+        if all(_is_filler(run.tokens[j]) for j in range(s, e)) and len(out) > 1:
+            if k > 0 and _fits(run, out[k - 1][0], e, budget):
+                out[k - 1] = (out[k - 1][0], e)
+                del out[k]
+                continue
+            if k + 1 < len(out) and _fits(run, s, out[k + 1][1], budget):
+                out[k + 1] = (s, out[k + 1][1])
+                del out[k]
+                continue
+        k += 1
+    return out
+
+
+def _rebalance_tail(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tuple[int, int]]:
+    """Avoid a full post followed by a stub: move the last break to even the two out."""
+    if len(ranges) < 2:
+        return ranges
+    main = budget[0]
+    a, mid = ranges[-2]
+    _, end = ranges[-1]
+    if run.cost(mid, end, 0) >= 0.35 * main:
+        return ranges
+    best, best_score = (
+        mid,
+        _BONUS[run.strengths[mid]] - abs(run.cost(a, mid, 0) - run.cost(mid, end, 0)) / main,
+    )
+    for b in range(a + 1, end):
+        if not (_fits(run, a, b, budget) and _fits(run, b, end, budget)):
+            continue
+        left, right = run.cost(a, b, 0), run.cost(b, end, 0)
+        score = _BONUS[run.strengths[b]] - abs(left - right) / main
+        if score > best_score:
+            best, best_score = b, score
+    return [*ranges[:-2], (a, best), (best, end)]
+
+
+def _suffix(numbering: str, i: int, n: int) -> str:
+    return numbering.format(i=i, n=n) if numbering and n > 1 else ""
+
+
+def split_thread(
+    chunks: Sequence[str],
+    platform: Platform,
+    *,
+    numbering: str = " {i}/{n}",
+    max_posts: int | None = None,
+) -> list[SplitPost]:
+    """Posts for `platform` from `chunks`: each chunk starts a new post; a long chunk is split
+    further; a line `---` forces a break; each post's text ends with the numbering suffix
+    (`{i}` = position, `{n}` = count; "" for none; a single post is not numbered)."""
+    if isinstance(chunks, str):
+        chunks = [chunks]
+    numbering = numbering or ""
+    try:
+        _suffix(numbering, 1, 2)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise PlatformError(
+            f"numbering format {numbering!r} is invalid: use {{i}} and {{n}}, e.g. ' {{i}}/{{n}}'"
+        ) from exc
+    runs = [
+        _Run(ci, seg)
+        for ci, chunk in enumerate(chunks)
+        for seg in _BREAK_LINE.split(chunk or "")
+        if seg.strip()
+    ]
+    if not runs:
+        return []
+    caps = platform.caps
+    memo: dict = {}
+    guess = 1  # the post count the suffix width is reserved for
+    shrink = [0] * len(caps)
+    for _ in range(12):
+        reserve = (
+            platform.costs(_suffix(numbering, guess, guess)) if guess > 1 else (0,) * len(caps)
+        )
+        budget = tuple(
+            max(1, cap - r - extra) for cap, r, extra in zip(caps, reserve, shrink, strict=True)
+        )
+        bodies: list[tuple[int, str]] = []
+        for run in runs:
+            run.measure(platform, budget, memo)
+            for s, e in _pack(run, platform, budget):
+                bodies.append((run.chunk, run.text(s, e)))
+        bodies = _merge_filler_runs(bodies, platform, budget)
+        n = len(bodies)
+        need = platform.costs(_suffix(numbering, n, n)) if n > 1 else (0,) * len(caps)
+        if numbering and any(x > r for x, r in zip(need, reserve, strict=True)):
+            guess = max(n, guess + 1)
+            continue  # the count's suffix is wider than reserved: split again
+        if not numbering or n == 1:
+            bodies = _dedupe(bodies, platform, budget)
+            n = len(bodies)
+        posts = [
+            (chunk, body + _suffix(numbering, i, n)) for i, (chunk, body) in enumerate(bodies, 1)
+        ]
+        over = [platform.costs(t) for _, t in posts]
+        excess = [max([0, *(c[d] - caps[d] for c in over)]) for d in range(len(caps))]
+        if any(excess):  # a join counted more than its parts (rare): tighten and split again
+            shrink = [s + x for s, x in zip(shrink, excess, strict=True)]
+            continue
+        break
+    else:
+        raise PlatformError(f"could not fit the text into {platform.label} posts")
+    if max_posts is not None and len(posts) > max_posts:
+        raise PlatformError(
+            f"the text needs {len(posts)} {platform.label} posts, more than the {max_posts} allowed"
+        )
+    return [SplitPost(text, chunk, platform.length(text)) for chunk, text in posts]
+
+
+def _merge_filler_runs(bodies, platform: Platform, budget) -> list[tuple[int, str]]:
+    """A forced-break segment made only of connectors or punctuation joins the post before."""
+    out: list[tuple[int, str]] = []
+    for chunk, body in bodies:
+        if out and out[-1][0] == chunk and all(_is_filler(t) for t in body.split()):
+            joined = out[-1][1] + "\n" + body
+            if _within(platform.costs(joined), budget):
+                out[-1] = (chunk, joined)
+                continue
+        out.append((chunk, body))
+    return out
+
+
+def _within(costs, budget) -> bool:
+    return all(c <= b for c, b in zip(costs, budget, strict=True))
+
+
+def _dedupe(bodies, platform: Platform, budget) -> list[tuple[int, str]]:
+    """No two identical posts in a thread (X refuses them): merge a repeat into a neighbour."""
+    out = list(bodies)
+    k = 0
+    while k < len(out):
+        seen = {b for _, b in out[:k]}
+        chunk, body = out[k]
+        if body not in seen:
+            k += 1
+            continue
+        if k > 0 and _within(platform.costs(out[k - 1][1] + " " + body), budget):
+            out[k - 1] = (out[k - 1][0], out[k - 1][1] + " " + body)
+            del out[k]
+            k = 0
+            continue
+        if k + 1 < len(out) and _within(platform.costs(body + " " + out[k + 1][1]), budget):
+            out[k + 1] = (chunk, body + " " + out[k + 1][1])
+            del out[k]
+            k = 0
+            continue
+        raise PlatformError(
+            f"two {platform.label} posts would be identical ({body[:40]!r}); "
+            "turn numbering on or reword one"
+        )
+    return out

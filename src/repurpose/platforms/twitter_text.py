@@ -1,0 +1,326 @@
+"""twitter-text v3 weighted length, URL and emoji detection, in pure Python.
+
+Follows twitter-text's `parseTweet`: the text is NFC-normalised; every URL (with or without a
+scheme, when its TLD is known) weighs `transformedURLLength`; with emoji parsing on (config v3)
+each emoji sequence (ZWJ sequences, flags, keycaps, skin tones, tag sequences) weighs
+`defaultWeight`; every other code point weighs the weight of the range it falls in, else
+`defaultWeight`. Weights are divided by `scale`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+from repurpose.platforms.tlds import CCTLDS, GTLDS, SPECIAL_CCTLDS, alternation
+
+
+@dataclass(frozen=True)
+class Config:
+    """The numbers of twitter-text's config-v2.json / config-v3.json."""
+
+    version: int = 3
+    max_weighted_tweet_length: int = 280
+    scale: int = 100
+    default_weight: int = 200
+    transformed_url_length: int = 23
+    emoji_parsing_enabled: bool = True
+    ranges: tuple[tuple[int, int, int], ...] = (
+        (0, 4351, 100),
+        (8192, 8205, 100),
+        (8208, 8223, 100),
+        (8242, 8247, 100),
+    )
+
+
+CONFIG_V2 = Config(version=2, emoji_parsing_enabled=False)
+CONFIG_V3 = Config()
+
+# --- character groups (twitter-text regexen) ---------------------------------------------------
+_SPACES = "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_INVALID = "\ufffe\ufeff\uffff"
+_DIRECTIONAL = "\u202a-\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"
+_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
+_LATIN_ACCENTS = (
+    "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263"
+    "\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+_CYRILLIC = "\u0400-\u04ff"
+
+_DOMAIN_CHARS = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
+_SUBDOMAIN = f"(?:(?:{_DOMAIN_CHARS}(?:[_-]|{_DOMAIN_CHARS})*)?{_DOMAIN_CHARS}\\.)"
+_DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHARS}(?:-|{_DOMAIN_CHARS})*)?{_DOMAIN_CHARS}\\.)"
+_TLD_END = "(?=[^0-9a-z@+-]|$)"
+_GTLD = f"(?:(?:{alternation(GTLDS)}){_TLD_END})"
+_CCTLD = f"(?:(?:{alternation(CCTLDS)}){_TLD_END})"
+_PUNYCODE = "(?:xn--[0-9a-z-]+)"
+_SPECIAL_CCTLD = f"(?:(?:{alternation(SPECIAL_CCTLDS)})(?=[^0-9a-z@]|$))"
+_DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_GTLD}|{_CCTLD}|{_PUNYCODE}))"
+
+_PATH_CHARS = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\u2013_~&|@{_LATIN_ACCENTS}]"
+_BALANCED_PARENS = f"\\((?:{_PATH_CHARS}+|(?:{_PATH_CHARS}*\\({_PATH_CHARS}+\\){_PATH_CHARS}*))\\)"
+_PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]|(?:{_BALANCED_PARENS}))"
+_PATH = (
+    f"(?:(?:{_PATH_CHARS}*(?:{_BALANCED_PARENS}{_PATH_CHARS}*)*{_PATH_END})|(?:@{_PATH_CHARS}+/))"
+)
+_QUERY_CHARS = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
+_QUERY_END = r"[a-z0-9\-_&=#/]"
+_PRECEDING = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
+
+URL_RE = re.compile(
+    f"(?P<before>{_PRECEDING})"
+    f"(?P<url>(?P<protocol>https?://)?(?P<domain>{_DOMAIN})(?::(?P<port>[0-9]+))?"
+    f"(?P<path>/{_PATH}*)?(?P<query>\\?{_QUERY_CHARS}*{_QUERY_END})?)",
+    re.IGNORECASE,
+)
+_ASCII_DOMAIN_RE = re.compile(
+    f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE
+)
+_VALID_ASCII_DOMAIN_FULL = re.compile(
+    f"^(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})$", re.IGNORECASE
+)
+_INVALID_SHORT_DOMAIN = re.compile(f"^{_DOMAIN_NAME}{_CCTLD}$", re.IGNORECASE)
+_SPECIAL_SHORT_DOMAIN = re.compile(f"^{_DOMAIN_NAME}{_SPECIAL_CCTLD}$", re.IGNORECASE)
+_INVALID_BEFORE_BARE = re.compile(r"[-_./]$")
+_TCO = re.compile(r"^https?://t\.co/([a-z0-9]+)", re.IGNORECASE)
+_MAX_URL_LENGTH = 4096
+_MAX_TCO_SLUG = 40
+_MAX_LABEL = 63
+
+# A cheap test: can this text hold a URL at all? (a dot followed by a non-space)
+_URL_HINT = re.compile(r"\.[^\s.]")
+
+# --- emoji ----------------------------------------------------------------------------------
+# One emoji "element": a pictograph (©/® only with VS16, as twemoji), optional VS16 and skin tone;
+# elements joined by ZWJ; optional tag sequence (subdivision flags); or a flag pair; or a keycap.
+_EMOJI_ELEMENT = (
+    r"(?:[\u00a9\u00ae]\ufe0f|(?![\u00a9\u00ae])\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?"
+    r"|\p{Emoji_Modifier})"
+)
+EMOJI_RE = regex.compile(
+    r"\p{Regional_Indicator}{2}"
+    r"|[#*0-9]\ufe0f?\u20e3"
+    f"|{_EMOJI_ELEMENT}(?:\\u200d{_EMOJI_ELEMENT})*(?:[\\U000e0020-\\U000e007e]+\\U000e007f)?"
+)
+
+
+def _pictographic_class() -> str:
+    """A stdlib-re class of the BMP pictographs (computed once) plus the astral emoji planes."""
+    pict = regex.compile(r"\p{Extended_Pictographic}")
+    cps = [cp for cp in range(0x2000, 0x3300) if pict.match(chr(cp))]
+    parts, start, prev = [], cps[0], cps[0]
+    for cp in [*cps[1:], -1]:
+        if cp != prev + 1:
+            parts.append(f"\\u{start:04x}-\\u{prev:04x}")
+            start = cp
+        prev = cp
+    return "[\u00a9\u00ae" + "".join(parts) + "\U0001f000-\U0001ffff]"
+
+
+_EMOJI_START = re.compile(f"[#*0-9]\ufe0f?\u20e3|{_pictographic_class()}")
+
+_INVALID_CHARS = frozenset(_INVALID)
+
+
+def _valid_domain(domain: str) -> bool:
+    """twitter-text's idna check: every label, punycoded, is 1..63 characters."""
+    if domain[:4].lower() == "xn--" and not _VALID_ASCII_DOMAIN_FULL.match(domain):
+        return False
+    for label in domain.split("."):
+        if label.isascii():
+            encoded = label
+        else:
+            try:
+                encoded = "xn--" + label.encode("punycode").decode("ascii")
+            except UnicodeError:
+                return False
+        if not 1 <= len(encoded) <= _MAX_LABEL:
+            return False
+    return True
+
+
+def _punycoded_length(domain: str) -> int:
+    total = 0
+    for label in domain.split("."):
+        total += len(label) if label.isascii() else 4 + len(label.encode("punycode"))
+    return total + domain.count(".")
+
+
+_WORD_WITH_DOT = re.compile(r"[^\s.]*\.[^\s.]\S*")
+
+
+def extract_urls(text: str, *, without_protocol: bool = True) -> list[tuple[int, int, str]]:
+    """URLs in `text` as (start, end, url), as twitter-text's extractURLsWithIndices finds them."""
+    if without_protocol:
+        if "." not in text:
+            return []
+    elif ":" not in text:
+        return []
+    urls: list[tuple[int, int, str]] = []
+    # A URL never spans whitespace: scan only the words holding a dot, each with the character
+    # before it as the "preceding character" context (much faster than scanning everything).
+    for word in _WORD_WITH_DOT.finditer(text):
+        _extract_in(text, max(word.start() - 1, 0), word.end(), without_protocol, urls)
+    return urls
+
+
+def _extract_in(text: str, pos: int, endpos: int, without_protocol: bool, urls: list) -> None:
+    for m in URL_RE.finditer(text, pos, endpos):
+        url = m.group("url")
+        protocol = m.group("protocol")
+        domain = m.group("domain")
+        path = m.group("path")
+        start, end = m.start("url"), m.end("url")
+        if not _valid_domain(domain):
+            continue
+        length = len(url) + _punycoded_length(domain) - len(domain)
+        if len(protocol or "https://") + length > _MAX_URL_LENGTH:
+            continue
+        if not protocol:
+            if not without_protocol or _INVALID_BEFORE_BARE.search(m.group("before")):
+                continue
+            last = -1
+            for am in _ASCII_DOMAIN_RE.finditer(domain):
+                ascii_domain = am.group(0)
+                if (
+                    path
+                    or _SPECIAL_SHORT_DOMAIN.match(ascii_domain)
+                    or not _INVALID_SHORT_DOMAIN.match(ascii_domain)
+                ):
+                    urls.append((start + am.start(), start + am.end(), ascii_domain))
+                    last = len(urls) - 1
+            if last >= 0 and path:  # the last domain carries the path and query
+                s0, _, d0 = urls[last]
+                urls[last] = (s0, end, url.replace(domain, d0, 1))
+        else:
+            tco = _TCO.match(url)
+            if tco:
+                if len(tco.group(1)) > _MAX_TCO_SLUG:
+                    continue
+                url = tco.group(0)
+                end = start + len(url)
+            urls.append((start, end, url))
+
+
+def extract_emoji(text: str) -> list[tuple[int, int]]:
+    """Emoji sequences in `text` as (start, end)."""
+    if text.isascii():
+        return []
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for hint in _EMOJI_START.finditer(text):
+        if hint.start() < end:
+            continue
+        m = EMOJI_RE.match(text, hint.start())
+        if m:
+            spans.append(m.span())
+            end = m.end()
+    return spans
+
+
+def _heavy_class(config: Config) -> re.Pattern[str]:
+    light = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b, w in config.ranges if w == config.scale)
+    return re.compile(f"[^{light}]")
+
+
+_HEAVY_V3 = _heavy_class(CONFIG_V3)
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _weight_of(cp: int, config: Config) -> int:
+    for a, b, w in config.ranges:
+        if a <= cp <= b:
+            return w
+    return config.default_weight
+
+
+def weighted_length(text: str, config: Config = CONFIG_V3) -> int:
+    """The weighted length X shows for `text` (twitter-text parseTweet().weightedLength)."""
+    if text.isascii():
+        if not _URL_HINT.search(text):
+            return len(text)
+    else:
+        text = _nfc(text)
+    simple = (
+        config.scale == 100 and config.default_weight == 200 and config.ranges == CONFIG_V3.ranges
+    )
+    urls = extract_urls(text) if _URL_HINT.search(text) else []
+    emoji = extract_emoji(text) if config.emoji_parsing_enabled else []
+    if not urls and not emoji and simple:
+        return len(text) + len(_HEAVY_V3.findall(text))
+    spans = sorted([(s, e, config.transformed_url_length * config.scale) for s, e, _ in urls])
+    spans += [(s, e, config.default_weight) for s, e in emoji]
+    spans.sort()
+    total = 0
+    pos = 0
+    for s, e, w in spans:
+        if s < pos:  # an emoji inside a URL: the URL wins, as in twitter-text
+            continue
+        total += _plain_weight(text[pos:s], config, simple)
+        total += w
+        pos = e
+    total += _plain_weight(text[pos:], config, simple)
+    return total // config.scale
+
+
+def _plain_weight(segment: str, config: Config, simple: bool) -> int:
+    if not segment:
+        return 0
+    if simple:
+        return 100 * (len(segment) + len(_HEAVY_V3.findall(segment)))
+    return sum(_weight_of(ord(c), config) for c in segment)
+
+
+def _utf16(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def parse_tweet(text: str, config: Config = CONFIG_V3) -> dict:
+    """All of twitter-text's parseTweet results, ranges in UTF-16 code units as the JS library.
+
+    Returns weightedLength, valid, permillage, displayRangeStart/End, validRangeStart/End.
+    """
+    normalized = unicodedata.normalize("NFC", text)
+    max_scaled = config.max_weighted_tweet_length * config.scale
+    entities: dict[int, tuple[int, int]] = {}
+    for s, e, _ in extract_urls(normalized):
+        entities[s] = (e, config.transformed_url_length * config.scale)
+    if config.emoji_parsing_enabled:
+        for s, e in extract_emoji(normalized):
+            entities.setdefault(s, (e, config.default_weight))
+    weighted = 0
+    valid = True
+    valid_index = 0  # UTF-16 index of the last unit still within the limit
+    u16 = 0
+    i = 0
+    n = len(normalized)
+    while i < n:
+        if i in entities:
+            end, w = entities[i]
+        else:
+            end, w = i + 1, _weight_of(ord(normalized[i]), config)
+        piece = normalized[i:end]
+        weighted += w
+        u16 += _utf16(piece)
+        if valid:
+            valid = piece[-1] not in _INVALID_CHARS
+        if valid and weighted <= max_scaled:
+            valid_index = u16 - 1
+        i = end
+    length = weighted // config.scale
+    offset = _utf16(text) - _utf16(normalized)
+    return {
+        "weightedLength": length,
+        "valid": valid and 0 < length <= config.max_weighted_tweet_length,
+        "permillage": length * 1000 // config.max_weighted_tweet_length,
+        "displayRangeStart": 0,
+        "displayRangeEnd": _utf16(text) - 1,
+        "validRangeStart": 0,
+        "validRangeEnd": valid_index + offset,
+    }
