@@ -21,8 +21,6 @@ __all__ = ["compose", "split_sentences"]
 
 
 def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
-    from repurpose.platforms import get_platform
-
     warnings: list[Warning_] = []
     plan = outline(article)
     index = ArticleIndex(article.sections, [g.sections for g in plan.all_groups])
@@ -92,6 +90,8 @@ def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
         )
 
     threads = []
+    if settings.social.platforms:
+        from repurpose.platforms import get_platform
     for name in settings.social.platforms:
         platform = get_platform(name, limit=settings.social.limits.get(name))
         thread = compose_thread(

@@ -118,6 +118,10 @@ def _body_sentences(article: Article) -> list[str]:
     return out
 
 
+def _acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
 def _is_common(word: str) -> bool:
     low = stem(word)
     return low in STOPWORDS or low in _GENERIC or word.lower() in _GENERIC or len(low) < 2
@@ -142,11 +146,11 @@ def derive(article: Article, count: int) -> list[str]:
             words = [_clean(w) for w in m.group(0).split()]
             if m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"')):
                 # The sentence's first word is capitalised anyway: keep it only if it is a name.
-                while words and words[0].lower() in lower_words and not words[0].isupper():
+                while words and words[0].lower() in lower_words and not _acronym(words[0]):
                     words = words[1:]
-            words = [w for w in words if not _is_common(w) or w.isupper()]
+            words = [w for w in words if not _is_common(w) or _acronym(w)]
             # A name is a run of words none of which appears in lower case elsewhere.
-            words = [w for w in words if w.isupper() or w.lower() not in lower_words]
+            words = [w for w in words if _acronym(w) or w.lower() not in lower_words]
             if not words:
                 continue
             if len(words) > 3:
