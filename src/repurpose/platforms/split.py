@@ -36,7 +36,42 @@ _CLAUSE_END = re.compile(f"[,;:—–，、；：]{_CLOSE_CLASS}*$")
 _DASH = re.compile(r"^[—–-]+$")
 _GRAPHEME = regex.compile(r"\X")
 CONNECTORS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "nor", "so", "yet", "for", "of", "to", "in", "on", "at", "by", "with", "from", "as", "that", "which", "who", "if", "then", "than", "because", "while", "when", "into", "onto", "via", "per", "plus", "also"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "yet",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "that",
+        "which",
+        "who",
+        "if",
+        "then",
+        "than",
+        "because",
+        "while",
+        "when",
+        "into",
+        "onto",
+        "via",
+        "per",
+        "plus",
+        "also",
+    ]
 )
 
 
