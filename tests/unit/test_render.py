@@ -226,6 +226,7 @@ def test_manifest_contract(rendered):
     text = dumps_manifest(m)
     assert text.endswith("}\n") and '\n  "article": {' in text
     assert json.loads(text) == m
+    assert "<script>" not in text  # \u003c: safe to embed in a page
     keys = list(json.loads(text))
     assert keys == sorted(keys)
 

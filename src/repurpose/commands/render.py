@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from repurpose.commands._articles import article_options, run
@@ -54,7 +52,9 @@ def command(articles, only, platforms, url, templates, config_path, fmt, outdir,
         manifests = [o.bundle.manifest for o in done]
         data = manifests[0] if len(outcomes) == 1 and manifests else manifests
         if manifests or len(outcomes) > 1:
-            click.echo(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
+            from repurpose.render.manifest import dumps
+
+            click.echo(dumps(data), nl=False)
     failed = len(outcomes) - len(done)
     if len(outcomes) > 1:
         info(f"rendered {len(done)} of {len(outcomes)} articles into {outdir}/")

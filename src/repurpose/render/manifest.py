@@ -69,6 +69,11 @@ def build_manifest(
     return manifest
 
 
-def dumps(manifest: dict) -> str:
-    """Sorted keys, 2-space indent, UTF-8 text, trailing newline: byte-stable for the same input."""
-    return json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def dumps(manifest: dict | list) -> str:
+    """Sorted keys, 2-space indent, UTF-8 text, trailing newline: byte-stable for the same input.
+
+    < and > are written as \\u003c / \\u003e (same JSON value) so a manifest can be embedded
+    in an HTML page without a `</script>` in article text breaking out.
+    """
+    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e") + "\n"
