@@ -13,37 +13,267 @@ from dataclasses import dataclass
 from datetime import date
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "isn't", "it's", "don't", "doesn't", "can't", "won't", "i'm", "we're", "they're", "you're"]
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "isn't",
+        "it's",
+        "don't",
+        "doesn't",
+        "can't",
+        "won't",
+        "i'm",
+        "we're",
+        "they're",
+        "you're",
+    ]
 )
 
 # Generic furniture vocabulary, by the kind of widget it names. One signal among several.
 CUES: dict[str, frozenset[str]] = {
     "comments": frozenset(
-        ["comment", "comments", "commenting", "commented", "reply", "replies", "discussion", "disqus", "responses"]
+        [
+            "comment",
+            "comments",
+            "commenting",
+            "commented",
+            "reply",
+            "replies",
+            "discussion",
+            "disqus",
+            "responses",
+        ]
     ),
     "related": frozenset(
-        ["related", "popular", "trending", "recommended", "recent", "latest", "must-read", "picks", "read", "next"]
+        [
+            "related",
+            "popular",
+            "trending",
+            "recommended",
+            "recent",
+            "latest",
+            "must-read",
+            "picks",
+            "read",
+            "next",
+        ]
     ),
     "share": frozenset(
-        ["share", "shares", "sharing", "shared", "tweet", "pin", "pinterest", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "telegram", "print", "copy", "link", "email", "mail"]
+        [
+            "share",
+            "shares",
+            "sharing",
+            "shared",
+            "tweet",
+            "pin",
+            "pinterest",
+            "facebook",
+            "twitter",
+            "linkedin",
+            "whatsapp",
+            "reddit",
+            "telegram",
+            "print",
+            "copy",
+            "link",
+            "email",
+            "mail",
+        ]
     ),
     "subscribe": frozenset(
-        ["subscribe", "subscribed", "subscription", "newsletter", "signup", "inbox", "unsubscribe", "follow"]
+        [
+            "subscribe",
+            "subscribed",
+            "subscription",
+            "newsletter",
+            "signup",
+            "inbox",
+            "unsubscribe",
+            "follow",
+        ]
     ),
     "cookie": frozenset(["cookie", "cookies", "consent", "gdpr"]),
-    "ad": frozenset(["advertisement", "advertisements", "advertising", "sponsored", "ads", "ad", "promoted"]),
-    "navigation": frozenset(
-        ["home", "menu", "search", "login", "logout", "register", "account", "skip", "navigation", "toggle", "sitemap"]
+    "ad": frozenset(
+        ["advertisement", "advertisements", "advertising", "sponsored", "ads", "ad", "promoted"]
     ),
-    "legal": frozenset(["copyright", "©", "reserved", "rights", "terms", "privacy", "disclaimer", "policy"]),
+    "navigation": frozenset(
+        [
+            "home",
+            "menu",
+            "search",
+            "login",
+            "logout",
+            "register",
+            "account",
+            "skip",
+            "navigation",
+            "toggle",
+            "sitemap",
+        ]
+    ),
+    "legal": frozenset(
+        ["copyright", "©", "reserved", "rights", "terms", "privacy", "disclaimer", "policy"]
+    ),
     "tags": frozenset(["tags", "tagged", "category", "categories", "filed"]),
     "form": frozenset(
-        ["name", "email", "website", "required", "submit", "enter", "captcha", "password", "username", "cancel"]
+        [
+            "name",
+            "email",
+            "website",
+            "required",
+            "submit",
+            "enter",
+            "captcha",
+            "password",
+            "username",
+            "cancel",
+        ]
     ),
 }
 # Words that neither make nor break furniture ("Related *Posts*", "Leave a *Reply*").
 FILLER = frozenset(
-    ["post", "posts", "article", "articles", "story", "stories", "news", "items", "links", "week", "today", "now", "more", "all", "here", "below", "leave", "please", "us", "via", "widget", "section"]
+    [
+        "post",
+        "posts",
+        "article",
+        "articles",
+        "story",
+        "stories",
+        "news",
+        "items",
+        "links",
+        "week",
+        "today",
+        "now",
+        "more",
+        "all",
+        "here",
+        "below",
+        "leave",
+        "please",
+        "us",
+        "via",
+        "widget",
+        "section",
+    ]
 )
 CUE_WORDS: dict[str, str] = {}
 for _kind, _words in CUES.items():
@@ -172,6 +402,8 @@ def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
     strength = hits / len(content)
     if n > 12 and not (hits >= 3 and hits / n >= 0.15):
         return None
+    if n > 3 and hits < 2:  # "What you can search now": one cue word does not make furniture
+        strength = min(strength, 0.5)
     return Cue(kind, strength)
 
 

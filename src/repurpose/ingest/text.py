@@ -175,12 +175,14 @@ def _headingish(u: Unit, body: str) -> bool:
         return False
     if re.search(r"[.,;!…]$", body) and not body.endswith(("..", "?")):
         return False
+    if re.search(r"[.!?]\s+[A-Z]", body) or (body.endswith(":") and u.n > 8):
+        return False  # holds a sentence break, or introduces a list: prose, not a heading
     first = body.lstrip("\"'“‘(«[#*_ ")[:1]
     return bool(first) and (first.isupper() or first.isdigit())
 
 
 def _is_prose(u: Unit, stop: float) -> bool:
-    if u.n >= 8 and stop >= 0.15 and _SENTENCE_END.search(u.body):
+    if u.n >= 8 and stop >= 0.15 and (_SENTENCE_END.search(u.body) or u.body.endswith(":")):
         return True
     return u.n >= 16 and stop >= 0.25
 
@@ -251,8 +253,11 @@ def _classify(units: list[Unit]) -> None:
         ):
             j += 1
         nxt = units[j] if j < len(units) else None
-        lone = j - i == 1 and u.kind in (HEADING, LIST) and nxt is not None and nxt.kind == PROSE
-        if lone and (_headingish(u, u.body) or u.body.endswith("?")):
+        lone = j - i == 1 and nxt is not None and nxt.kind == PROSE and nxt.gap == 0
+        if lone and (
+            (u.kind in (HEADING, LIST) and _headingish(u, u.body))
+            or (u.body.endswith("?") and u.n <= 18)
+        ):
             u.kind = HEADING
             i = j
             continue
@@ -335,8 +340,9 @@ def _echoes(u: Unit, other: Unit | None) -> bool:
     """u repeats (most of) other's words and is no longer: an image alt text or caption."""
     if other is None or u.n > other.n:
         return False
-    mine = _content(u.tokens)
-    return bool(mine) and len(mine & _content(other.tokens)) >= 0.8 * len(mine)
+    mine = [t.lower() for t in u.tokens]
+    theirs = {t.lower() for t in other.tokens}
+    return bool(mine) and sum(t in theirs for t in mine) >= 0.8 * len(mine)
 
 
 def _lead_in(units: list[Unit], s: int) -> list[int]:
@@ -512,19 +518,25 @@ def read(text: str, *, path: str | None = None) -> Article:
     images: set[int] = set()
     heads: list[int] = []
     last_heading: Unit | None = title_unit
+    fresh = True  # nothing but headings since the last heading: where an image's alt text sits
     for k, i in enumerate(kept):
         u = units[i]
         nxt = units[kept[k + 1]] if k + 1 < len(kept) else None
         if u.kind == SHORT and _CAPTION.match(u.text):
             images.add(i)
         elif u.kind == HEADING and nxt is not None and nxt.kind in (PROSE, LIST, QUOTE, HEADING):
-            if nxt.kind in (PROSE, LIST, QUOTE) and (
-                _echoes(u, last_heading) or _echoes(u, title_unit)
+            if (
+                fresh
+                and nxt.kind in (PROSE, LIST, QUOTE)
+                and (_echoes(u, last_heading) or _echoes(u, title_unit))
             ):
                 images.add(i)
             else:
                 heads.append(i)
                 last_heading = u
+                fresh = True
+                continue
+        fresh = False
     level = _levels(units, heads, [i for i in kept if i not in heads and i not in images])
 
     section: SectionDraft = draft.section(None, 2)
