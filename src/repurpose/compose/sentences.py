@@ -789,7 +789,8 @@ class ArticleIndex:
 
 
 def overlaps(a: Unit, b: Unit) -> bool:
-    return bool(set(a.sentences) & set(b.sentences))
+    """Two units share a sentence, or say the same words (scraped pages repeat themselves)."""
+    return bool(set(a.sentences) & set(b.sentences)) or a.text.lower() == b.text.lower()
 
 
 def pick(

@@ -19,6 +19,7 @@ from repurpose.compose.sentences import (
     Unit,
     join_units,
     normalize_space,
+    overlaps,
     pick,
     sources,
 )
@@ -64,7 +65,7 @@ def _section_chunk(
     ranked = [
         u
         for u in index.score(units, group.headings)
-        if u.score > 0 and not any(set(u.sentences) & set(x.sentences) for x in exclude)
+        if u.score > 0 and not any(overlaps(u, x) for x in exclude)
     ]
     if not ranked:
         return None
@@ -166,7 +167,7 @@ def compose_thread(
             continue
         group = chosen_groups[gi]
         extra = _section_chunk(index, group, gi, fits, per_post, exclude)
-        if extra is None or not extra.units or extra.units[0].score < 0.5 * first.units[0].score:
+        if extra is None or not extra.units or extra.units[0].score < 0.4 * first.units[0].score:
             continue
         extra.text = join_units(extra.units)  # the heading is already in the first post
         if not fits(extra.text):
