@@ -121,7 +121,7 @@ def test_short_article_is_not_padded():
     assert x.posts[0].text.startswith("One Oven Tip\n\nTurn the deck oven down")
 
 
-def test_min_posts_reached_with_more_key_points_not_filler():
+def two_lessons(*, recap: bool) -> ArticleDraft:
     d = ArticleDraft(title="Two Big Lessons", meta={"url": URL})
     d.section(None).add("paragraph", text="We learned two big lessons from a year of solar baking.")
     for name, when in (("Batteries Matter", "midnight"), ("Timing Matters", "dawn")):
@@ -132,22 +132,34 @@ def test_min_posts_reached_with_more_key_points_not_filler():
             f"The {when} shift draws power when the panels produce nothing at all. "
             f"Storing the midday surplus in the cellar kept the ovens running until {when}.",
         )
-    # A scraped page repeating itself: the same sentence is never posted twice.
-    d.section("Recap").add(
-        "paragraph",
-        text="Storing the midday surplus in the cellar kept the ovens running until dawn.",
-    )
-    article = d.build()
+    if recap:  # a scraped page repeating itself
+        d.section("Recap").add(
+            "paragraph",
+            text="Timing Matters more than the panels themselves for a bakery that bakes until dawn.",
+        )
+    return d
+
+
+def test_min_posts_reached_with_more_key_points_not_filler():
+    article = two_lessons(recap=False).build()
     c = compose(article, Settings(social=Social(min_posts=5, hashtags=0)), slug="two")
     x = by_platform(c)["x"]
-    assert len(x.posts) == 5
-    bodies = [p.text.rsplit(" ", 1)[0] for p in x.posts]
-    assert len(set(bodies)) == len(bodies)
-    quoted = [p.text for p in x.posts[1:-1]]
+    assert len(x.posts) == 5  # hook + 2 sections + closing = 4; one more key point
+    section_of = {b.id: s.id for s in article.sections for b in s.blocks}
+    middle = [section_of[p.source[0]] for p in x.posts[1:-1]]
+    assert sorted(set(middle)) == ["batteries-matter", "timing-matters"]
     body = " ".join(b.text for b in article.blocks())
-    for text in quoted:
-        sentence = text.split("\n\n")[-1].rsplit(" ", 1)[0]  # without the numbering
+    for post in x.posts[1:-1]:
+        sentence = post.text.split("\n\n")[-1].rsplit(" ", 1)[0]  # without the numbering
         assert sentence in body
+
+
+def test_the_same_sentence_is_never_posted_twice():
+    article = two_lessons(recap=True).build()
+    c = compose(article, Settings(social=Social(min_posts=9, hashtags=0)), slug="two")
+    for thread in c.threads:
+        bodies = [p.text.split("\n\n")[-1].rsplit(" ", 1)[0] for p in thread.posts]
+        assert len(set(bodies)) == len(bodies), thread.platform
 
 
 def test_no_link_when_url_unknown_and_tags_join_last_post():
