@@ -276,7 +276,6 @@ def _row(i, due, *, state="scheduled", channel="x", kind="post", tz="Europe/Berl
         "channel": channel,
         "account": "default",
         "kind": kind,
-        "payload_id": kw.get("payload_id", 100 + i),
         "due_at": due,
         "tz": tz,
         "state": state,
@@ -288,9 +287,9 @@ def _row(i, due, *, state="scheduled", channel="x", kind="post", tz="Europe/Berl
 def test_calendar_groups_email_recipients_and_uses_the_calendar_timezone():
     due = datetime(2025, 3, 30, 7, 0, tzinfo=UTC)  # 09:00 in Berlin (summer time started)
     rows = [
-        _row(1, due, channel="email", kind="email", payload_id=7, state="sent"),
-        _row(2, due, channel="email", kind="email", payload_id=7, state="failed"),
-        _row(3, due, channel="email", kind="email", payload_id=7, state="sent"),
+        _row(1, due, channel="email", kind="email", summary="Night trains", state="sent"),
+        _row(2, due, channel="email", kind="email", summary="Night trains", state="failed"),
+        _row(3, due, channel="email", kind="email", summary="Night trains", state="sent"),
         _row(4, datetime(2025, 3, 29, 23, 30, tzinfo=UTC), position=0),  # 00:30 on the 30th
     ]
     view = view_from_rows(rows, scope="this article", now=datetime(2025, 3, 28, tzinfo=UTC))
@@ -300,7 +299,7 @@ def test_calendar_groups_email_recipients_and_uses_the_calendar_timezone():
     assert post.local.strftime("%Y-%m-%d %H:%M") == "2025-03-30 00:30"
     assert email.local.strftime("%H:%M") == "09:00"
     assert email.state == "failed"  # the state most worth attention
-    assert email.label == "Email · 3 recipients (2 sent)"
+    assert email.label == "Email · Night trains · 3 recipients (2 sent)"
     doc = calendar_html(view)
     day = doc.split('data-date="2025-03-30"', 1)[1].split("</div></div>", 1)[0]
     assert "00:30 X post 1" in day and "09:00 Email" in day

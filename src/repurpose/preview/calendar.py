@@ -63,7 +63,8 @@ def view_from_rows(
             _get(r, "account") or "",
             kind,
             due,
-            _get(r, "payload_id") if kind == "email" else _get(r, "id"),
+            # one send to many recipients is one entry; every post is its own
+            (_get(r, "step"), _get(r, "summary")) if kind == "email" else _get(r, "id"),
         )
         groups.setdefault(key, []).append(r)
     items: list[CalendarItem] = []
@@ -95,7 +96,9 @@ def _label(channel: str, kind: str, row: Any, n: int, states: Counter) -> str:
     if kind == "email" or channel == "email":
         who = f"{n} recipient{'s' if n != 1 else ''}"
         done = states.get("sent", 0)
-        return f"Email · {who}" + (f" ({done} sent)" if done and done != n else "")
+        summary = (_get(row, "summary") or "").strip()
+        label = f"Email · {summary}" if summary else "Email"
+        return f"{label} · {who}" + (f" ({done} sent)" if done and done != n else "")
     pos = _get(row, "position")
     summary = (_get(row, "summary") or "").strip()
     head = f"{name} post {pos + 1 if isinstance(pos, int) else ''}".rstrip()
@@ -159,7 +162,7 @@ def load_calendar(
 def _read_rows(store_mod: Any, db: str, slug: str | None) -> list[Any]:
     outbox = store_mod.Outbox.open(db)
     try:
-        return list(outbox.list_items(article_slug=slug))
+        return list(outbox.list_items(article=slug))
     finally:
         close = getattr(outbox, "close", None)
         if close:

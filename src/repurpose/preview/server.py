@@ -113,6 +113,13 @@ class Preview:
 
     def _pipeline_build(self, settings: Any) -> Any:
         from repurpose import pipeline
+        from repurpose.render import environment
+
+        # Jinja's auto_reload notices an edited template but not a new override file that now
+        # shadows a packaged one (its cache is keyed by name): start from fresh environments.
+        clear = getattr(environment.get_environment, "cache_clear", None)
+        if clear is not None:
+            clear()
 
         return pipeline.build(self.opts.article, settings, templates=self.opts.templates)
 

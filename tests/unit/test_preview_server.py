@@ -1,0 +1,238 @@
+"""The preview server over real HTTP on 127.0.0.1, rendering through the real pipeline."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from repurpose.preview.server import Options, export_static, make_server
+from tests.conftest import EXAMPLES
+
+ARTICLE = EXAMPLES / "product-update.md"
+
+
+def touch_later(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    article = tmp_path / "update.md"
+    shutil.copy(ARTICLE, article)
+    templates = tmp_path / "my-templates"
+    templates.mkdir()
+    config = tmp_path / "repurpose.toml"
+    config.write_text('[brand]\nname = "Lantern"\n[email]\nfrom_name = "Lantern News"\n')
+    return tmp_path, article, templates, config
+
+
+@pytest.fixture
+def server(workspace):
+    _tmp, article, templates, config = workspace
+    opts = Options(article=str(article), config=str(config), templates=str(templates))
+    srv, watcher = make_server(opts, host="127.0.0.1", port=0)
+    watcher.interval = 0.05
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    t.start()
+    yield srv
+    srv.preview.stop()
+    watcher.stop()
+    srv.shutdown()
+    srv.server_close()
+
+
+def raw_get(srv, path: str, headers: dict | None = None, method: str = "GET"):
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+    conn.putrequest(method, path, skip_host=bool(headers and "Host" in headers))
+    for k, v in (headers or {}).items():
+        conn.putheader(k, v)
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body.decode("utf-8", "replace")
+
+
+def wait_version(srv, above: int, timeout: float = 3.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _, _, body = raw_get(srv, "/status.json")
+        v = json.loads(body)["version"]
+        if v > above:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"version stayed at {above}")
+
+
+def test_index_is_the_preview_with_a_strict_csp(server):
+    status, headers, body = raw_get(server, "/")
+    assert status == 200
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Content-Type"].startswith("text/html")
+    assert "Lantern 3.2" in body and 'data-live="1"' in body
+    assert 'id="email-frame"' in body and 'id="threads"' in body
+    assert raw_get(server, "/index.html")[0] == 200
+
+
+def test_static_assets_by_exact_name_only(server):
+    status, headers, body = raw_get(server, "/static/preview.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert "EventSource" in body
+    assert raw_get(server, "/static/preview.css")[0] == 200
+    assert raw_get(server, "/static/nope.js")[0] == 404
+    assert raw_get(server, "/static/")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../etc/passwd",
+        "/static/../../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%252e%252e%252f%252e%252e%252fetc%252fpasswd",
+        "/static/..\\..\\..\\etc\\passwd",
+        "/static/%5c..%5c..%5cetc%5cpasswd",
+        "/files/..%2f..%2f..%2fetc%2fpasswd",
+        "/files/%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/static//etc/passwd",
+        "/static/%00preview.js",
+        "/static/preview.js%00.png",
+        "/static/./preview.js/../../server.py",
+        "/static/../server.py",
+        "/static/../../../pyproject.toml",
+    ],
+)
+def test_paths_outside_the_app_are_refused(server, path):
+    status, _, body = raw_get(server, path)
+    assert status in (403, 404)
+    assert "root:" not in body and "import" not in body and "[project]" not in body
+
+
+def test_rendered_files_are_sandboxed_and_merged(server):
+    status, headers, body = raw_get(server, "/files/email.html")
+    assert status == 200
+    assert headers["Content-Security-Policy"].startswith("sandbox")
+    assert "%%" not in body  # merge tokens filled with the sample recipient
+    assert raw_get(server, "/files/faq.jsonld")[1]["Content-Type"].startswith("application/ld+json")
+    assert raw_get(server, "/files/manifest.json")[0] == 404
+
+
+def test_other_host_names_and_methods_are_refused(server):
+    assert raw_get(server, "/", {"Host": "evil.example:8000"})[0] == 403
+    assert raw_get(server, "/", {"Host": f"localhost:{server.port}"})[0] == 200
+    assert raw_get(server, "/", method="POST")[0] == 405
+    assert raw_get(server, "/", method="HEAD")[0] == 200
+
+
+def read_event(resp) -> tuple[str, str]:
+    event, data = "", ""
+    while True:
+        line = resp.fp.readline().decode()
+        if line in ("\n", ""):
+            if event or data:
+                return event, data
+            continue
+        if line.startswith("event:"):
+            event = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            data = line.split(":", 1)[1].strip()
+
+
+def test_events_announce_a_new_version_after_a_save(server, workspace):
+    _, article, _, _ = workspace
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request("GET", "/events")
+    resp = conn.getresponse()
+    assert resp.getheader("Content-Type").startswith("text/event-stream")
+    event, first = read_event(resp)
+    assert event == "version"
+    t0 = time.monotonic()
+    touch_later(article, article.read_text().replace("Lantern 3.2 is here", "Lantern 3.3 is here"))
+    event, second = read_event(resp)
+    assert event == "version" and int(second) > int(first)
+    assert time.monotonic() - t0 < 1.0
+    conn.close()
+
+
+def test_template_error_shows_in_the_page_and_recovers(server, workspace):
+    _, _, templates, _ = workspace
+    v0 = json.loads(raw_get(server, "/status.json")[2])["version"]
+    (templates / "email").mkdir()
+    broken = templates / "email" / "digest.mjml.j2"
+    touch_later(broken, "<mjml><mj-body>{% if %}</mj-body></mjml>\n")
+    v1 = wait_version(server, v0)
+    status, _, body = raw_get(server, "/")
+    assert status == 200
+    assert 'id="error-panel"' in body and "Template error" in body
+    assert "digest.mjml.j2" in body
+    assert "last render that worked" in body and 'id="email-frame"' in body
+    broken.unlink()
+    wait_version(server, v1)
+    body = raw_get(server, "/")[2]
+    assert 'id="error-panel"' not in body
+
+
+def test_config_error_shows_in_the_page(server, workspace):
+    _, _, _, config = workspace
+    v0 = json.loads(raw_get(server, "/status.json")[2])["version"]
+    touch_later(config, "[brand\nname = 'x'\n")
+    wait_version(server, v0)
+    body = raw_get(server, "/")[2]
+    assert "Config error" in body and "malformed TOML" in body
+
+
+def test_static_export_writes_a_shareable_folder(workspace, tmp_path):
+    _, article, _, config = workspace
+    out = tmp_path / "share"
+    index = export_static(Options(article=str(article), config=str(config)), out)
+    assert index == out / "index.html"
+    doc = index.read_text()
+    assert 'data-live="0"' in doc and 'src="assets/preview.js"' in doc
+    assert (out / "assets" / "preview.js").is_file() and (out / "assets" / "preview.css").is_file()
+    assert (out / "files" / "email.html").is_file() and (out / "files" / "faq.jsonld").is_file()
+    for tag in re.findall(r"<(?:link|script|img)\b[^>]*>", re.sub(r'srcdoc="[^"]*"', "", doc)):
+        assert "http:" not in tag and "https:" not in tag
+
+
+def test_missing_article_is_one_line_error(cli, tmp_path):
+    r = cli("preview", str(tmp_path / "nope.md"), "--no-open", "--port", "0")
+    assert r.code == 1
+    assert "nope.md: no such file" in r.err and "Traceback" not in r.err
+
+
+def test_static_export_from_the_command_line(cli, workspace, tmp_path):
+    _, article, _, config = workspace
+    out = tmp_path / "site"
+    r = cli("preview", str(article), "--config", str(config), "--static", str(out))
+    assert r.code == 0, r.err
+    assert (out / "index.html").is_file()
+
+
+def test_static_export_fails_loudly_on_a_template_error(cli, workspace, tmp_path):
+    _, article, templates, config = workspace
+    (templates / "email").mkdir()
+    (templates / "email" / "digest.mjml.j2").write_text("{% if %}")
+    r = cli(
+        "preview",
+        str(article),
+        "--config",
+        str(config),
+        "--templates",
+        str(templates),
+        "--static",
+        str(tmp_path / "o"),
+    )
+    assert r.code == 1 and "Template error" in r.err
