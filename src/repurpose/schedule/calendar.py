@@ -151,6 +151,12 @@ class Step(_Model):
             raise ValueError(f"unknown platform {v!r} (known: {', '.join(SOCIAL)})")
         return v
 
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when_number(cls, v):
+        # YAML reads `+0` / `+2` as numbers: they mean "+0" / "+2h"
+        return f"+{v}" if isinstance(v, int | float) and not isinstance(v, bool) else v
+
     @field_validator("when")
     @classmethod
     def _when(cls, v: str) -> str:

@@ -187,7 +187,31 @@ class ItemView:
 
 _VIEW_COLS = [
     T.items.c[name]
-    for name in ["id", "article_slug", "channel", "account", "kind", "content", "step", "calendar", "summary", "recipient", "due_at", "tz", "state", "attempts", "last_error", "external_id", "idempotency_key", "position", "after_id", "late_policy", "late_window_seconds", "sent_at", "created_at"]
+    for name in [
+        "id",
+        "article_slug",
+        "channel",
+        "account",
+        "kind",
+        "content",
+        "step",
+        "calendar",
+        "summary",
+        "recipient",
+        "due_at",
+        "tz",
+        "state",
+        "attempts",
+        "last_error",
+        "external_id",
+        "idempotency_key",
+        "position",
+        "after_id",
+        "late_policy",
+        "late_window_seconds",
+        "sent_at",
+        "created_at",
+    ]
 ]
 
 

@@ -1,0 +1,226 @@
+"""`repurpose queue …`: list, show, cancel, retry, export and purge outbox items."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+STATES = ("scheduled", "sending", "sent", "failed", "cancelled", "skipped")
+
+
+def _store_options(f):
+    f = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="repurpose.toml to use (default: ./repurpose.toml when present).",
+    )(f)
+    f = click.option(
+        "--db",
+        metavar="URL",
+        help="Outbox database (default: outbox.db in config, or REPURPOSE_DB).",
+    )(f)
+    return f
+
+
+def _open(db, config_path):
+    from repurpose.config import load_settings
+    from repurpose.schedule.service import db_url
+    from repurpose.schedule.store import Outbox
+
+    return Outbox.open(db_url(load_settings(config_path), db))
+
+
+def _local(dt, tz_name: str) -> str:
+    from repurpose.schedule.when import fmt_local, zone
+
+    try:
+        return fmt_local(dt, zone(tz_name))
+    except Exception:
+        return dt.isoformat()
+
+
+@click.group(name="queue")
+def command():
+    """List, inspect, cancel, retry, export and purge outbox items."""
+
+
+@command.command(name="list")
+@click.option(
+    "--status", type=click.Choice(STATES), multiple=True, help="Only this state (repeatable)."
+)
+@click.option("--article", metavar="SLUG", help="Only this article.")
+@click.option("--limit", type=int, help="At most this many items.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array) instead of a table.")
+@_store_options
+def list_(status, article, limit, as_json, db, config_path):
+    """Items in due order: id, local due time, state, channel, content, recipient, first words."""
+    with _open(db, config_path) as store:
+        items = store.list_items(status=list(status) or None, article=article, limit=limit)
+    if as_json:
+        click.echo(json.dumps([it.as_json() for it in items], ensure_ascii=False, indent=1))
+        return 0
+    if not items:
+        from repurpose.ui import info
+
+        info("the outbox has no matching items")
+        return 0
+    rows = [("ID", "DUE", "STATE", "CHANNEL", "CONTENT", "TO/#", "FIRST WORDS")]
+    for it in items:
+        who = it.recipient or (f"#{it.position + 1}" if it.position is not None else "")
+        rows.append(
+            (
+                str(it.id),
+                _local(it.due_at, it.tz),
+                it.state,
+                it.channel if it.account == "default" else f"{it.channel}/{it.account}",
+                it.content or it.kind,
+                who,
+                it.summary or "",
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]) - 1)]
+    click.echo(
+        "\n".join(
+            "  ".join(
+                [r[0].rjust(widths[0])]
+                + [c.ljust(widths[k + 1]) for k, c in enumerate(r[1:-1])]
+                + [r[-1]]
+            ).rstrip()
+            for r in rows
+        )
+    )
+    return 0
+
+
+@command.command(name="show")
+@click.argument("item_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_store_options
+def show(item_id, as_json, db, config_path):
+    """One item with its payload and attempt history."""
+    with _open(db, config_path) as store:
+        it = store.get(item_id)
+    if as_json:
+        click.echo(json.dumps(it.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    fields = [
+        ("id", it.id),
+        ("article", it.article_slug),
+        ("calendar/step", f"{it.calendar or '-'} / {it.step or '-'}"),
+        ("channel", it.channel if it.account == "default" else f"{it.channel}/{it.account}"),
+        ("content", it.content or it.kind),
+        ("due", f"{_local(it.due_at, it.tz)} ({it.due_at:%Y-%m-%d %H:%M} UTC)"),
+        ("state", it.state),
+        ("late policy", f"{it.late_policy} within {it.late_window_seconds // 60} min"),
+        ("attempts", it.attempts),
+    ]
+    if it.recipient:
+        fields.append(("recipient", it.recipient))
+    if it.position is not None:
+        fields.append(("thread post", f"#{it.position + 1} (after item {it.after_id or '-'})"))
+    if it.external_id:
+        fields.append(("external id", it.external_id))
+    if it.sent_at:
+        fields.append(("sent", f"{_local(it.sent_at, it.tz)}"))
+    if it.last_error:
+        fields.append(("last error", it.last_error))
+    fields.append(("key", it.idempotency_key))
+    for k, v in fields:
+        click.echo(f"{k + ':':<15}{v}")
+    payload = it.payload or {}
+    if "subject" in payload:
+        click.echo(f"{'subject:':<15}{payload['subject']}")
+        click.echo(f"{'preheader:':<15}{payload.get('preheader', '')}")
+        click.echo(f"{'body:':<15}{len(payload.get('html', ''))} bytes HTML, text part follows")
+        click.echo(payload.get("text", ""))
+    elif "text" in payload:
+        click.echo("text:")
+        click.echo(payload["text"])
+    click.echo("attempts:" if it.history else "attempts:      none yet")
+    for h in it.history:
+        latency = f" {h['latency_ms']} ms" if h.get("latency_ms") is not None else ""
+        err = f" — {h['error']}" if h.get("error") else ""
+        click.echo(
+            f"  #{h['n']} {h['finished_at']} {h['outcome']}{latency} ({h['worker_id'] or '-'}){err}"
+        )
+    return 0
+
+
+@command.command(name="cancel")
+@click.argument("item_id", type=int, required=False, metavar="[ID]")
+@click.option("--article", metavar="SLUG", help="Cancel every scheduled item of this article.")
+@_store_options
+def cancel(item_id, article, db, config_path):
+    """Cancel one scheduled item, or all scheduled items of an article."""
+    from repurpose.ui import info
+
+    if (item_id is None) == (article is None):
+        raise click.UsageError("give an item ID or --article SLUG (one of them)")
+    with _open(db, config_path) as store:
+        if article:
+            n = store.cancel_article(article)
+            info(f"cancelled {n} scheduled items of {article}")
+        else:
+            store.cancel(item_id)
+            info(f"cancelled item {item_id}")
+    return 0
+
+
+@command.command(name="retry")
+@click.argument("item_id", type=int, metavar="ID")
+@_store_options
+def retry(item_id, db, config_path):
+    """Put a failed, skipped or cancelled item back on the queue, due now."""
+    from repurpose.ui import info
+
+    with _open(db, config_path) as store:
+        store.retry(item_id)
+    info(f"item {item_id} is scheduled again, due now")
+    return 0
+
+
+@command.command(name="export")
+@click.option(
+    "--ics", "ics_path", required=True, type=click.Path(dir_okay=False), help="File to write."
+)
+@click.option(
+    "--status", type=click.Choice(STATES), multiple=True, help="Only this state (repeatable)."
+)
+@click.option("--article", metavar="SLUG", help="Only this article.")
+@_store_options
+def export(ics_path, status, article, db, config_path):
+    """Write the queue as an iCalendar file (one event per item) to open in a calendar app."""
+    from repurpose.schedule.ics import write_ics
+    from repurpose.ui import info
+
+    with _open(db, config_path) as store:
+        items = store.list_items(status=list(status) or None, article=article)
+    write_ics(items, ics_path)
+    info(f"wrote {len(items)} events to {ics_path}")
+    return 0
+
+
+@command.command(name="purge")
+@click.option(
+    "--sent-before", required=True, metavar="DATE", help="Delete items sent before this date (UTC)."
+)
+@_store_options
+def purge(sent_before, db, config_path):
+    """Delete sent items (and their attempt history) sent before DATE."""
+    from datetime import UTC, datetime
+
+    from repurpose.ui import info
+
+    try:
+        when = datetime.fromisoformat(sent_before.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"not a date: {sent_before!r} (write 2025-06-30)", param_hint="--sent-before"
+        ) from None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    with _open(db, config_path) as store:
+        n = store.purge(when)
+    info(f"purged {n} sent items")
+    return 0

@@ -1,0 +1,180 @@
+"""The core of `repurpose schedule`: calendar + article + audience → plan → outbox (one transaction).
+
+Kept apart from the click command so benchmarks and tests can call it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from repurpose.errors import CalendarError
+from repurpose.schedule.audience import (
+    Recipient,
+    apply_suppression,
+    load_audience,
+    load_suppression,
+)
+from repurpose.schedule.calendar import Calendar, load_calendar
+from repurpose.schedule.plan import Plan, build_plan
+from repurpose.schedule.store import AddResult, Outbox, normalize_url
+
+
+def find_calendar(name: str | Path) -> Path:
+    """A calendar file, or the name of a packaged one (launch, weekly-newsletter, faq-drip)."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    if p.suffix == "" and len(p.parts) == 1:
+        from repurpose.resources import data_dir
+
+        try:
+            packaged = data_dir("schedules")
+        except FileNotFoundError:  # pragma: no cover - broken install
+            packaged = None
+        if packaged is not None:
+            for cand in (packaged / f"{name}.yaml", packaged / f"{name}.yml"):
+                if cand.is_file():
+                    return cand
+            known = ", ".join(sorted(f.stem for f in packaged.glob("*.y*ml")))
+            raise CalendarError(f"calendar not found (packaged calendars: {known})", path=p)
+    raise CalendarError("calendar file not found", path=p)
+
+
+def audience_path(cal: Calendar, settings: Any, override: str | None) -> Path | None:
+    """--audience, else the calendar's `audience:` (relative to the calendar file), else
+    email.audience from repurpose.toml (relative to that file)."""
+    if override:
+        return Path(override)
+    if cal.audience:
+        p = Path(cal.audience)
+        if not p.is_absolute() and cal.path:
+            p = Path(cal.path).parent / p
+        return p
+    configured = getattr(settings.email, "audience", None)
+    if configured:
+        p = Path(configured)
+        if not p.is_absolute() and settings.config_path:
+            p = Path(settings.config_path).parent / p
+        return p
+    return None
+
+
+def _relative_to_config(settings: Any, value: str | None) -> Path | None:
+    if not value:
+        return None
+    p = Path(value)
+    if not p.is_absolute() and settings.config_path:
+        p = Path(settings.config_path).parent / p
+    return p
+
+
+def load_recipients(
+    cal: Calendar, settings: Any, override: str | None
+) -> tuple[list[Recipient] | None, int]:
+    if not any(s.channel == "email" for s in cal.steps):
+        return None, 0
+    path = audience_path(cal, settings, override)
+    if path is None:
+        return None, 0
+    recipients = load_audience(path)
+    suppressed = load_suppression(_relative_to_config(settings, settings.email.suppression))
+    return apply_suppression(recipients, suppressed)
+
+
+@dataclass
+class ScheduleResult:
+    plan: Plan
+    added: AddResult | None  # None for a dry run
+
+
+def db_url(settings: Any, override: str | None) -> str:
+    return normalize_url(override or settings.outbox.db)
+
+
+def schedule_bundle(
+    bundle: Any,
+    cal: Calendar,
+    store: Outbox | None,
+    *,
+    settings: Any,
+    now: datetime | None = None,
+    start: str | None = None,
+    recipients: list[Recipient] | None = None,
+    suppressed: int = 0,
+    dry_run: bool = False,
+) -> ScheduleResult:
+    """Plan one rendered article on a calendar and (unless dry_run) write it in one transaction."""
+    now = now or datetime.now(UTC)
+    steps = [s.id for s in cal.steps]
+
+    def taken(channel: str, account: str) -> set[datetime]:
+        if store is None:
+            return set()
+        return store.taken_slots(
+            channel, account, since=now, exclude_article=bundle.slug, exclude_steps=steps
+        )
+
+    plan = build_plan(
+        bundle,
+        cal,
+        settings=settings,
+        now=now,
+        start=start,
+        recipients=recipients,
+        suppressed=suppressed,
+        taken=taken,
+    )
+    if store is not None:
+        plan.mark_existing(store.existing_keys(it.idempotency_key for it in plan.items))
+    if dry_run or store is None:
+        return ScheduleResult(plan, None)
+    return ScheduleResult(plan, store.add_items(plan.items, now=now))
+
+
+def schedule_article(
+    article: str,
+    calendar: str,
+    *,
+    settings: Any,
+    db: str | None = None,
+    start: str | None = None,
+    audience: str | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> ScheduleResult:
+    """Render ARTICLE, expand CALENDAR and write the items (the `schedule` command's one call)."""
+    from repurpose import pipeline
+
+    cal = load_calendar(find_calendar(calendar))
+    recipients, suppressed = load_recipients(cal, settings, audience)
+    url = db_url(settings, db)
+    store = None
+    if not dry_run or not _missing_sqlite_file(url):
+        store = Outbox.open(url)
+    try:
+        bundle = pipeline.build(article, settings)
+        return schedule_bundle(
+            bundle,
+            cal,
+            store,
+            settings=settings,
+            now=now,
+            start=start,
+            recipients=recipients,
+            suppressed=suppressed,
+            dry_run=dry_run,
+        )
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """A dry run never creates the database file."""
+    if not url.startswith("sqlite:///"):
+        return False
+    path = url[len("sqlite:///") :]
+    return path not in ("", ":memory:") and not Path(path).exists()
