@@ -58,8 +58,8 @@ def test_manifest_matches_files(station_out: Path):
     assert m["email"]["html_bytes"] == (station_out / "email.html").stat().st_size
     for platform, thread in m["threads"].items():
         text = (station_out / thread["file"]).read_text()
-        assert text.rstrip("\n").split("\n\n") == [p["text"] for p in thread["posts"]], platform
-    assert len(m["faq"]["items"]) == 3
+        assert text == "\n\n".join(p["text"] for p in thread["posts"]) + "\n", platform
+    assert len(m["faq"]["items"]) == 4
     assert (station_out / "manifest.json").read_text().endswith("}\n")
 
 
@@ -93,10 +93,17 @@ def test_utm_on_article_links(station_out: Path):
 
 
 def test_script_in_article_escaped_everywhere(station_out: Path):
+    m = json.loads((station_out / "manifest.json").read_text())
+    assert m["faq"]["items"][0]["question"].startswith("Is the <script>alert(")
     for name in ("email.html", "faq.html", "faq.jsonld", "faq.md", "manifest.json"):
         text = (station_out / name).read_text()
         assert "<script>alert" not in text, name
-    assert "&lt;script&gt;alert" in (station_out / "email.html").read_text()
+    assert "&lt;script&gt;alert" in (station_out / "email.html").read_text()  # FAQ teaser
+    assert "&lt;script&gt;alert" in (station_out / "faq.html").read_text()
+    assert "\\<script\\>alert" in (station_out / "faq.md").read_text()
+    assert "\\u003cscript\\u003ealert" in (station_out / "faq.jsonld").read_text()
+    # the plain-text part shows it as the text it is
+    assert '<script>alert("hi")</script>' in (station_out / "email.txt").read_text()
 
 
 def test_faq_jsonld_equals_visible_html(station_out: Path):
@@ -106,6 +113,7 @@ def test_faq_jsonld_equals_visible_html(station_out: Path):
     assert check_faq(files) == []
     data = json.loads(files["faq.jsonld"])
     assert [q["name"] for q in data["mainEntity"]] == [
+        'Is the <script>alert("hi")</script> in the logs a problem?',
         "How long does the battery really last?",
         "Can I use a rechargeable cell?",
         "Does it work indoors?",
@@ -184,8 +192,11 @@ def test_folder_in_parallel_with_a_bad_file(tmp_path: Path, cli):
     errors = [line for line in r.err.splitlines() if line.startswith("error:")]
     assert any("broken.md" in line for line in errors)
     assert sorted(p.name for p in out.iterdir()) == [f"station-{i}" for i in range(6)]
-    first = (out / "station-0" / "email.html").read_bytes()
-    assert all((out / f"station-{i}" / "email.html").read_bytes() == first for i in range(6))
+    # same article, same output: only the slug (UTM campaign) differs
+    first = (out / "station-0" / "email.html").read_text()
+    for i in range(6):
+        text = (out / f"station-{i}" / "email.html").read_text()
+        assert text.replace(f"station-{i}", "station-0") == first
 
 
 def test_missing_file_reported_rest_rendered(tmp_path: Path, cli):
