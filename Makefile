@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/repurpose inspect examples/scraped-launch-notes.txt
+	$(BIN)/repurpose render examples/ -o out/demo
+	@echo "demo: open out/demo/<article>/email.html in a browser; threads, FAQ and manifest.json are beside it"
+	@ls -d out/demo/*/
 
 test: $(STAMP)
 	@. scripts/test-services.sh && $(BIN)/python -m pytest $(PYTEST_ARGS)
