@@ -112,8 +112,12 @@ def read(text: str, *, path: str | None = None) -> Article:
         raise InputError(
             "no article found (the page has only navigation or boilerplate)", path=name
         )
+    # The title: an H1 of the article, else the page's headline (JSON-LD, og:title), else a
+    # heading the article opens with, else <title> without the site name.
     has_h1 = any(isinstance(i, Heading) and i.level == 1 for i in items)
     title = None if has_h1 else meta_title
+    if not title and not has_h1 and not (items and isinstance(items[0], Heading)):
+        title = _trim_site(clean(doc.findtext(".//title") or "")) or None
     article = assemble([*dropped, *items], title=title, meta=meta, fmt="html", path=path)
     return article
 
@@ -182,12 +186,7 @@ def _metadata(doc) -> tuple[dict[str, Any], str | None]:
         clean(str(ld.get("description"))) if isinstance(ld.get("description"), str) else None
     )
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
-    title = (
-        clean(headline or "")
-        or meta("og:title", "twitter:title")
-        or _trim_site(clean(doc.findtext(".//title") or ""))
-        or None
-    )
+    title = clean(headline or "") or meta("og:title", "twitter:title")
     data = {
         "description": description,
         "author": author,
@@ -201,9 +200,12 @@ def _metadata(doc) -> tuple[dict[str, Any], str | None]:
 
 
 def _trim_site(title: str) -> str:
-    """'Article title | Site name' → 'Article title' (the longest part wins)."""
-    parts = [p.strip() for p in re.split(r"\s+[|–—·»:-]\s+|\s+-\s+", title) if p.strip()]
-    return max(parts, key=len) if len(parts) > 1 else title
+    """'Article title | Site name' → 'Article title' (the site name comes last by convention)."""
+    seps = list(re.finditer(r"\s+[|–—·»:-]\s+", title))
+    if not seps:
+        return title
+    head = title[: seps[-1].start()].strip()
+    return head if len(head) >= 3 else title
 
 
 _ARTICLE_TYPES = {

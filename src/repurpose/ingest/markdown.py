@@ -601,7 +601,7 @@ class _Walker:
                     if text:
                         out().append(Block("quote", {"text": text}, src, parts=[paras]))
             elif t in ("fence", "code_block"):
-                code = tok.content.rstrip("\n")
+                code = tok.content.strip("\n")
                 if code.strip():
                     lang = (tok.info or "").strip().split(" ")[0] or None
                     out().append(Block("code", {"text": code, "lang": lang}, src))
