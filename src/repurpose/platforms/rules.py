@@ -108,6 +108,23 @@ class Platform:
                 out.append(f"{links} links (at most {self.max_links})")
         return out
 
+    def report(self, text: str) -> dict:
+        """What `repurpose count` shows for this platform: length, limit, fits, problems."""
+        problems = self.problems(text)
+        out = {
+            "platform": self.name,
+            "label": self.label,
+            "length": self.length(text),
+            "limit": self.limit,
+            "unit": self.count_unit,
+            "links": len(self.links(text)),
+            "fits": not problems,
+            "problems": problems,
+        }
+        if self.max_links is not None:
+            out["max_links"] = self.max_links
+        return out
+
     # --- for the splitter -----------------------------------------------------------------
     @property
     def caps(self) -> tuple[int, ...]:
@@ -177,6 +194,12 @@ class Bluesky(Platform):
 
     def length(self, text: str) -> int:
         return graphemes(self.display(text))
+
+    def report(self, text: str) -> dict:
+        out = super().report(text)
+        out["bytes"] = len(self.display(text).encode("utf-8"))
+        out["byte_limit"] = self.byte_limit
+        return out
 
     def problems(self, text: str) -> list[str]:
         out = super().problems(text)

@@ -18,6 +18,7 @@ import regex
 
 from repurpose.errors import PlatformError
 from repurpose.platforms.rules import Platform
+from repurpose.platforms.twitter_text import extract_emoji
 
 # boundary strengths, strongest first
 PARA, LINE, SENT, CLAUSE, WORD, WEAK, HARD = 6, 5, 4, 3, 2, 1, 0
@@ -86,7 +87,7 @@ def _is_filler(token: str) -> bool:
     """A connector word or bare punctuation: never a post on its own."""
     if token.lower().strip(_CLOSERS + ".,;:!?") in CONNECTORS:
         return True
-    return not any(ch.isalnum() for ch in token) and not any(ord(ch) > 0x2000 for ch in token)
+    return not any(ch.isalnum() for ch in token) and not extract_emoji(token)
 
 
 class _Run:

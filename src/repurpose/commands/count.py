@@ -1,0 +1,71 @@
+"""`repurpose count [TEXT | -]`: count a text exactly as each platform counts it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+
+def _read_text(text: str | None) -> str:
+    if text == "-" or (text is None and not sys.stdin.isatty()):
+        data = sys.stdin.buffer.read()
+        try:
+            value = data.decode("utf-8")
+        except UnicodeDecodeError:
+            from repurpose.errors import InputError
+
+            raise InputError("standard input is not UTF-8 text") from None
+        # the newline a pipe or editor adds at the very end is not part of the post
+        if value.endswith("\r\n"):
+            return value[:-2]
+        return value[:-1] if value.endswith("\n") else value
+    if text is None:
+        raise click.UsageError("give the TEXT to count, or pipe it in (use - for stdin)")
+    return text
+
+
+@click.command(name="count")
+@click.argument("text", required=False, metavar="[TEXT | -]")
+@click.option(
+    "--platform",
+    "-p",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Platform to count for (repeatable): x, bluesky, mastodon, linkedin, threads. "
+    "Default: all.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="repurpose.toml whose [social] limits to use (default: ./repurpose.toml if present).",
+)
+def command(text, names, as_json, config_path):
+    """Count TEXT (or standard input) for each platform: length and limit; exit 1 when the
+    text is over any limit."""
+    from repurpose.config import load_settings
+    from repurpose.platforms import PLATFORMS, get_platform
+
+    settings = load_settings(config_path)
+    limits = settings.social.limits
+    chosen = [get_platform(n) for n in (names or PLATFORMS)]  # unknown name: error, exit 1
+    chosen = [get_platform(p.name, limit=limits.get(p.name)) for p in chosen]
+    body = _read_text(text)
+    reports = [p.report(body) for p in chosen]
+    ok = all(r["fits"] for r in reports)
+    if as_json:
+        click.echo(json.dumps({"fits": ok, "platforms": reports}, ensure_ascii=False, indent=2))
+    else:
+        width = max(len(r["label"]) for r in reports)
+        for r in reports:
+            status = "ok" if r["fits"] else "OVER: " + "; ".join(r["problems"])
+            extra = f", {r['bytes']}/{r['byte_limit']} bytes" if "bytes" in r else ""
+            click.echo(
+                f"{r['label']:<{width}}  {r['length']:>6} / {r['limit']:<6} {r['unit']}{extra}"
+                f"  {status}"
+            )
+    return 0 if ok else 1
