@@ -25,52 +25,11 @@ TEASER_MAX = 3
 
 # Words a cut title must not end on: it would read as broken ("… and", "… of the").
 _WEAK = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "nor",
-        "but",
-        "so",
-        "yet",
-        "for",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "as",
-        "than",
-        "vs",
-        "via",
-        "per",
-        "its",
-        "their",
-        "our",
-        "your",
-        "his",
-        "her",
-        "my",
-        "this",
-        "that",
-        "these",
-        "those",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-    ]
+    """
+    a an the and or nor but so yet for of to in on at by with from into onto over under
+    about as than vs via per its their our your his her my this that these those is are was
+    were be
+    """.split()  # noqa: SIM905
 )
 _CLAUSE_BREAK = re.compile(r"(,|;| —| –| -|:)\s")
 

@@ -9,6 +9,7 @@ Hashtags are CamelCase ("#GenerativeAI"); none at all is a fine answer.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -23,74 +24,19 @@ _CAP_RUN = re.compile(
 )
 # Words too common to tag even when capitalised or repeated (calendar words, generic nouns).
 _GENERIC = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "year",
-        "years",
-        "week",
-        "month",
-        "day",
-        "time",
-        "thing",
-        "things",
-        "people",
-        "way",
-        "new",
-        "first",
-        "last",
-        "next",
-        "part",
-        "step",
-        "steps",
-        "example",
-        "examples",
-        "introduction",
-        "conclusion",
-        "summary",
-        "overview",
-        "faq",
-        "faqs",
-        "question",
-        "questions",
-        "answer",
-        "answers",
-        "article",
-        "post",
-        "blog",
-        "read",
-        "more",
-        "update",
-        "updates",
-        "news",
-        "guide",
-        "tips",
-    ]
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today tomorrow yesterday year
+    years week month day time thing things people way new first last next part step steps
+    example examples introduction conclusion summary overview faq faqs question questions
+    answer answers article post blog read more update updates news guide tips
+    """.split()  # noqa: SIM905
 )
 
 
 def _clean(token: str) -> str:
-    return re.sub(r"[’'][sS]$", "", token)
+    """Without a possessive "'s"."""
+    return token[:-2] if token[-2:] in ("'s", "’s", "'S", "’S") else token
 
 
 def camel(phrase: str) -> str:
@@ -122,6 +68,7 @@ def _acronym(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_common(word: str) -> bool:
     low = stem(word)
     return low in STOPWORDS or low in _GENERIC or word.lower() in _GENERIC or len(low) < 2
@@ -132,12 +79,8 @@ def derive(article: Article, count: int) -> list[str]:
     if count <= 0:
         return []
     sentences = _body_sentences(article)
-    lower_words: set[str] = set()
-    for s in sentences:
-        for tok in _TOKEN.findall(s):
-            t = _clean(tok)
-            if t[:1].islower():
-                lower_words.add(t.lower())
+    tokens = [[_clean(t) for t in _TOKEN.findall(s)] for s in sentences]
+    lower_words = {t.lower() for toks in tokens for t in toks if t[:1].islower()}
 
     names: Counter[str] = Counter()
     display: dict[str, str] = {}
@@ -158,14 +101,9 @@ def derive(article: Article, count: int) -> list[str]:
             key = " ".join(w.lower() for w in words)
             names[key] += 1
             display.setdefault(key, " ".join(words))
-            if len(words) > 1:
-                for w in words:
-                    names[w.lower()] += 0  # sub-words are known but do not gain weight here
-                    display.setdefault(w.lower(), w)
 
     phrases: Counter[str] = Counter()
-    for s in sentences:
-        toks = [_clean(t) for t in _TOKEN.findall(s)]
+    for toks in tokens:
         for a, b in itertools.pairwise(toks):
             if _is_common(a) or _is_common(b) or a.isdigit() or b.isdigit():
                 continue

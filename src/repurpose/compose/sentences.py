@@ -11,6 +11,7 @@ documents), overlap with the section heading, position (lead sentences first), a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -23,185 +24,28 @@ from repurpose.model import ListBlock, Paragraph, Quote, Section
 
 # Words that end with a full stop without ending the sentence (compared lower-case, no dot).
 ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "mx",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "mt",
-        "rev",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "gov",
-        "sen",
-        "rep",
-        "hon",
-        "pres",
-        "vs",
-        "etc",
-        "al",
-        "eg",
-        "ie",
-        "cf",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "figs",
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "ch",
-        "sec",
-        "pp",
-        "ed",
-        "eds",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "llc",
-        "plc",
-        "bros",
-        "assn",
-        "ave",
-        "blvd",
-        "rd",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "min",
-        "max",
-        "avg",
-        "ca",
-        "op",
-        "ref",
-    ]
+    """
+    mr mrs ms mx dr prof sr jr st mt rev gen col lt sgt capt cmdr gov sen rep hon pres vs
+    etc al eg ie cf approx dept est fig figs no nos vol vols ch sec pp ed eds inc ltd co
+    corp llc plc bros assn ave blvd rd jan feb mar apr jun jul aug sep sept oct nov dec mon
+    tue tues wed thu thur thurs fri sat sun min max avg ca op ref
+    """.split()  # noqa: SIM905
 )
 # After these the next word, even capitalised, continues the sentence (titles before names).
 _NEVER_ENDS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "mx",
-        "dr",
-        "prof",
-        "sr",
-        "st",
-        "mt",
-        "rev",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "gov",
-        "sen",
-        "rep",
-        "hon",
-        "pres",
-        "vs",
-        "cf",
-        "fig",
-        "figs",
-        "no",
-        "nos",
-        "vol",
-        "ch",
-        "sec",
-        "pp",
-    ]
+    """
+    mr mrs ms mx dr prof sr st mt rev gen col lt sgt capt cmdr gov sen rep hon pres vs cf
+    """.split()  # noqa: SIM905
 )
+# Before a number these continue the sentence ("No. 5", "Fig. 2"); before a word they may end it.
+_BEFORE_NUMBERS = frozenset(["no", "nos", "vol", "vols", "ch", "sec", "pp", "fig", "figs"])
 # Words that typically open a sentence: after an initialism ("U.S.") they mark a new sentence.
 _SENTENCE_OPENERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "they",
-        "we",
-        "i",
-        "you",
-        "he",
-        "she",
-        "our",
-        "their",
-        "his",
-        "her",
-        "there",
-        "here",
-        "in",
-        "on",
-        "at",
-        "for",
-        "but",
-        "and",
-        "so",
-        "yet",
-        "however",
-        "instead",
-        "also",
-        "if",
-        "when",
-        "while",
-        "after",
-        "before",
-        "as",
-        "with",
-        "by",
-        "what",
-        "why",
-        "how",
-        "who",
-        "which",
-        "where",
-        "many",
-        "most",
-        "some",
-        "all",
-        "each",
-        "every",
-        "one",
-        "two",
-        "three",
-    ]
+    """
+    the a an this that these those it its they we i you he she our their his her there here
+    in on at for but and so yet however instead also if when while after before as with by
+    what why how who which where many most some all each every one two three
+    """.split()  # noqa: SIM905
 )
 
 _BOUNDARY = re.compile(r"([.!?…]+|\.\.\.)([\"'”’)\]]*)(\s+)")
@@ -263,6 +107,8 @@ def _is_boundary(before: str, stop: str, after: str) -> bool:
         word = w.group(1).lower()
         if word in _NEVER_ENDS:
             return False
+        if word in _BEFORE_NUMBERS:
+            return not first.isdigit()
         if word in ABBREVIATIONS:
             return next_word.strip("\"'“‘(").lower() in _SENTENCE_OPENERS
     return True
@@ -271,239 +117,28 @@ def _is_boundary(before: str, stop: str, after: str) -> bool:
 # ---- terms ---------------------------------------------------------------------------------
 
 STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "almost",
-        "also",
-        "although",
-        "always",
-        "am",
-        "among",
-        "an",
-        "and",
-        "another",
-        "any",
-        "anyone",
-        "anything",
-        "are",
-        "aren",
-        "around",
-        "as",
-        "at",
-        "away",
-        "be",
-        "became",
-        "because",
-        "become",
-        "becomes",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "cannot",
-        "could",
-        "did",
-        "didn",
-        "do",
-        "does",
-        "doesn",
-        "doing",
-        "don",
-        "done",
-        "down",
-        "during",
-        "each",
-        "either",
-        "else",
-        "enough",
-        "even",
-        "ever",
-        "every",
-        "few",
-        "for",
-        "from",
-        "further",
-        "get",
-        "gets",
-        "getting",
-        "go",
-        "goes",
-        "going",
-        "got",
-        "had",
-        "has",
-        "hasn",
-        "have",
-        "haven",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "however",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "isn",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "least",
-        "less",
-        "let",
-        "like",
-        "likely",
-        "made",
-        "make",
-        "makes",
-        "making",
-        "many",
-        "may",
-        "me",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "myself",
-        "near",
-        "need",
-        "needs",
-        "neither",
-        "never",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "often",
-        "on",
-        "once",
-        "one",
-        "only",
-        "onto",
-        "or",
-        "other",
-        "others",
-        "otherwise",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "per",
-        "perhaps",
-        "quite",
-        "rather",
-        "re",
-        "really",
-        "s",
-        "same",
-        "see",
-        "seen",
-        "several",
-        "shall",
-        "she",
-        "should",
-        "since",
-        "so",
-        "some",
-        "such",
-        "t",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "though",
-        "through",
-        "thus",
-        "to",
-        "too",
-        "toward",
-        "towards",
-        "under",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "use",
-        "used",
-        "uses",
-        "using",
-        "very",
-        "via",
-        "want",
-        "was",
-        "wasn",
-        "way",
-        "ways",
-        "we",
-        "well",
-        "were",
-        "weren",
-        "what",
-        "whatever",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "won",
-        "would",
-        "yet",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "ll",
-        "ve",
-        "d",
-        "m",
-    ]
+    """
+    a about above after again against all almost also although always am among an and
+    another any anyone anything are aren around as at away be became because become becomes
+    been before being below between both but by can cannot could did didn do does doesn
+    doing don done down during each either else enough even ever every few for from further
+    get gets getting go goes going got had has hasn have haven having he her here hers
+    herself him himself his how however i if in into is isn it its itself just least less
+    let like likely made make makes making many may me might more most much must my myself
+    near need needs neither never no nor not now of off often on once one only onto or other
+    others otherwise our ours ourselves out over own per perhaps quite rather re really s
+    same see seen several shall she should since so some such t than that the their theirs
+    them themselves then there these they this those though through thus to too toward
+    towards under until up upon us use used uses using very via want was wasn way ways we
+    well were weren what whatever when where whether which while who whom whose why will
+    with within without won would yet you your yours yourself ll ve d m
+    """.split()  # noqa: SIM905
 )
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A light, deterministic stem: lower case, no possessive, no plain plural."""
     w = word.lower().replace("’", "'")
@@ -534,52 +169,12 @@ def word_count(text: str) -> int:
 # ---- dangling references -------------------------------------------------------------------
 
 _DANGLING_WORDS = frozenset(
-    [
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "it's",
-        "its",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "he",
-        "she",
-        "his",
-        "her",
-        "such",
-        "instead",
-        "however",
-        "also",
-        "but",
-        "and",
-        "or",
-        "so",
-        "thus",
-        "therefore",
-        "hence",
-        "moreover",
-        "furthermore",
-        "additionally",
-        "meanwhile",
-        "still",
-        "yet",
-        "then",
-        "otherwise",
-        "similarly",
-        "likewise",
-        "consequently",
-        "nevertheless",
-        "nonetheless",
-        "besides",
-        "accordingly",
-        "again",
-        "indeed",
-        "plus",
-    ]
+    """
+    this that these those it it's its they them their theirs he she his her such instead
+    however also but and or so thus therefore hence moreover furthermore additionally
+    meanwhile still yet then otherwise similarly likewise consequently nevertheless
+    nonetheless besides accordingly again indeed plus
+    """.split()  # noqa: SIM905
 )
 _DANGLING_PHRASES = (
     "in addition",
@@ -633,9 +228,13 @@ class Unit:
     first_in_paragraph: bool = False
     score: float = 0.0
     words: int = field(init=False)
+    terms: frozenset[str] = field(init=False)
+    said: str = field(init=False)  # lower-case text, to spot repeated sentences
 
     def __post_init__(self) -> None:
         self.words = word_count(self.text)
+        self.terms = frozenset(terms(self.text))
+        self.said = self.text.lower()
 
 
 MIN_WORDS = 5
@@ -682,6 +281,7 @@ class ArticleIndex:
     def __init__(self, sections: Sequence[Section], groups: Sequence[Sequence[Section]]):
         self._counter = 0
         self._sentence_no = 0
+        self._ranked: dict[tuple, tuple[Unit, ...]] = {}
         self.units: dict[str, list[Unit]] = {}
         for section in sections:
             self.units[section.id] = self._section_units(section)
@@ -695,7 +295,7 @@ class ArticleIndex:
                 tf.update(heading_terms)
                 seen.update(heading_terms)
                 for unit in self.units.get(section.id, ()):
-                    ts = terms(unit.text)
+                    ts = terms(unit.text)  # counted with repeats: term frequency
                     tf.update(ts)
                     seen.update(ts)
             df.update(seen)
@@ -764,16 +364,20 @@ class ArticleIndex:
         units = list(units)
         if not units:
             return []
+        headings = tuple(headings)
+        key = (tuple(u.order for u in units), headings)
+        if key in self._ranked:
+            return list(self._ranked[key])
         heading_terms = set()
         for h in headings:
             heading_terms.update(terms(h))
         raw = {}
         for u in units:
-            ts = set(terms(u.text))
+            ts = u.terms
             raw[u.order] = sum(self.weights.get(t, 0.0) for t in ts) / math.sqrt(len(ts) + 2)
         top = max(raw.values()) or 1.0
         for u in units:
-            ts = set(terms(u.text))
+            ts = u.terms
             weight = raw[u.order] / top
             overlap = len(ts & heading_terms) / len(heading_terms) if heading_terms else 0.0
             position = 1.0 if u.first_in_section else 0.5 if u.first_in_paragraph else 0.0
@@ -785,12 +389,14 @@ class ArticleIndex:
                 * kind
                 * glued
             )
-        return sorted(units, key=lambda u: (-round(u.score, 9), u.order))
+        ranked = sorted(units, key=lambda u: (-round(u.score, 9), u.order))
+        self._ranked[key] = tuple(ranked)
+        return ranked
 
 
 def overlaps(a: Unit, b: Unit) -> bool:
     """Two units share a sentence, or say the same words (scraped pages repeat themselves)."""
-    return bool(set(a.sentences) & set(b.sentences)) or a.text.lower() == b.text.lower()
+    return a.said == b.said or any(n in b.sentences for n in a.sentences)
 
 
 def pick(
