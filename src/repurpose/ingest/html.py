@@ -93,7 +93,9 @@ def read(text: str, *, path: str | None = None) -> Article:
 
     name = path or "<html>"
     try:
-        doc = lxml.html.document_fromstring(text.encode("utf-8"))
+        # The text is already decoded: tell lxml so, whatever <meta charset> says.
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError):
         raise InputError("no article found (the page has no HTML body)", path=name) from None
     meta, meta_title = _metadata(doc)
