@@ -141,6 +141,13 @@ def test_subject_longer_than_60_is_warned_only_when_unavoidable():
     assert not [w for w in c.warnings if w.code == "long-subject"]
 
 
+def test_unavoidably_long_subject_is_kept_whole_and_warned():
+    title = "Supercalifragilisticexpialidocious" * 2 + " bakery"
+    c = compose(bakery_article(title=title), NO_THREADS, slug="s")
+    assert c.digest.subject == "Supercalifragilisticexpialidocious" * 2
+    assert "long-subject" in [w.code for w in c.warnings]
+
+
 # ---- preheader ----------------------------------------------------------------------------
 
 

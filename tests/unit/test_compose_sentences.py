@@ -44,6 +44,10 @@ from repurpose.ingest.build import ArticleDraft
             ["Version 2.0 ships today (finally.)", "Upgrade now."],
         ),
         ("Prices rose in Jan. The board met.", ["Prices rose in Jan.", "The board met."]),
+        (
+            "Oven No. 5 failed. The answer was no. We left.",
+            ["Oven No. 5 failed.", "The answer was no.", "We left."],
+        ),
         ("no stop at the end", ["no stop at the end"]),
         ("", []),
     ],
