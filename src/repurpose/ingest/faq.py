@@ -319,6 +319,7 @@ def extract_faq(draft: ArticleDraft) -> int:
         if items:
             draft.faq.extend(items)
             total += len(items)
+            draft.drop(s.heading or "", "FAQ heading (its items are in the FAQ)", s.source)
             del sections[i:j]
         else:
             i += 1

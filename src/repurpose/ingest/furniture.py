@@ -12,268 +12,54 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "isn't",
-        "it's",
-        "don't",
-        "doesn't",
-        "can't",
-        "won't",
-        "i'm",
-        "we're",
-        "they're",
-        "you're",
-    ]
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STOPWORDS = _set(
+    "a about above after again against all also am an and any are as at be because been "
+    "before being below between both but by can could did do does doing down during each "
+    "few for from further had has have having he her here hers him his how i if in into is "
+    "it its itself just me more most my no nor not now of off on once only or other our "
+    "ours out over own same she should so some such than that the their theirs them then "
+    "there these they this those through to too under until up very was we were what when "
+    "where which while who whom why will with would you your yours isn't it's don't doesn't "
+    "can't won't i'm we're they're you're "
 )
 
 # Generic furniture vocabulary, by the kind of widget it names. One signal among several.
 CUES: dict[str, frozenset[str]] = {
-    "comments": frozenset(
-        [
-            "comment",
-            "comments",
-            "commenting",
-            "commented",
-            "reply",
-            "replies",
-            "discussion",
-            "disqus",
-            "responses",
-        ]
+    "comments": _set(
+        "comment comments commenting commented reply replies discussion disqus responses "
     ),
-    "related": frozenset(
-        [
-            "related",
-            "popular",
-            "trending",
-            "recommended",
-            "recent",
-            "latest",
-            "must-read",
-            "picks",
-            "read",
-            "next",
-        ]
+    "related": _set(
+        "related popular trending recommended recent latest must-read picks read next "
     ),
-    "share": frozenset(
-        [
-            "share",
-            "shares",
-            "sharing",
-            "shared",
-            "tweet",
-            "pin",
-            "pinterest",
-            "facebook",
-            "twitter",
-            "linkedin",
-            "whatsapp",
-            "reddit",
-            "telegram",
-            "print",
-            "copy",
-            "link",
-            "email",
-            "mail",
-        ]
+    "share": _set(
+        "share shares sharing shared tweet pin pinterest facebook twitter linkedin whatsapp "
+        "reddit telegram print copy link email mail "
     ),
-    "subscribe": frozenset(
-        [
-            "subscribe",
-            "subscribed",
-            "subscription",
-            "newsletter",
-            "signup",
-            "inbox",
-            "unsubscribe",
-            "follow",
-        ]
+    "subscribe": _set(
+        "subscribe subscribed subscription newsletter signup inbox unsubscribe follow "
     ),
     "cookie": frozenset(["cookie", "cookies", "consent", "gdpr"]),
     "ad": frozenset(
         ["advertisement", "advertisements", "advertising", "sponsored", "ads", "ad", "promoted"]
     ),
-    "navigation": frozenset(
-        [
-            "home",
-            "menu",
-            "search",
-            "login",
-            "logout",
-            "register",
-            "account",
-            "skip",
-            "navigation",
-            "toggle",
-            "sitemap",
-        ]
+    "navigation": _set(
+        "home menu search login logout register account skip navigation toggle sitemap "
     ),
     "legal": frozenset(
         ["copyright", "©", "reserved", "rights", "terms", "privacy", "disclaimer", "policy"]
     ),
     "tags": frozenset(["tags", "tagged", "category", "categories", "filed"]),
-    "form": frozenset(
-        [
-            "name",
-            "email",
-            "website",
-            "required",
-            "submit",
-            "enter",
-            "captcha",
-            "password",
-            "username",
-            "cancel",
-        ]
-    ),
+    "form": _set("name email website required submit enter captcha password username cancel "),
 }
 # Words that neither make nor break furniture ("Related *Posts*", "Leave a *Reply*").
-FILLER = frozenset(
-    [
-        "post",
-        "posts",
-        "article",
-        "articles",
-        "story",
-        "stories",
-        "news",
-        "items",
-        "links",
-        "week",
-        "today",
-        "now",
-        "more",
-        "all",
-        "here",
-        "below",
-        "leave",
-        "please",
-        "us",
-        "via",
-        "widget",
-        "section",
-    ]
+FILLER = _set(
+    "post posts article articles story stories news items links week today now more all "
+    "here below leave please us via widget section "
 )
 CUE_WORDS: dict[str, str] = {}
 for _kind, _words in CUES.items():
@@ -303,9 +89,16 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\ball rights reserved\b|^\s*(©|\(c\)|copyright)\s", "legal"),
         (r"\bskip to (main )?content\b|\b(back|scroll) to top\b", "navigation"),
         (r"\babout the author\b", "author"),
+        (r"^\s*(tags|tagged|tagged with|filed under|categories|category|topics)\s*:", "tags"),
         (r"^\s*(share|tweet|pin|email|print)( (this|on \w+|article|story|post))?:?\s*$", "share"),
     )
 )
+
+# all phrases in one pattern: one scan per line instead of one per phrase
+_PHRASE_SCAN = re.compile(
+    "|".join(f"(?P<k{i}>{pat.pattern})" for i, (pat, _) in enumerate(PHRASES)), re.I
+)
+_PHRASE_KIND = {f"k{i}": kind for i, (_, kind) in enumerate(PHRASES)}
 
 END_KINDS = frozenset({"comments", "related", "form", "author", "tags"})
 
@@ -380,27 +173,27 @@ def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
     """Which kind of furniture a line names, and how strongly; None for ordinary text."""
     tokens = words(text) if tokens is None else tokens
     n = len(tokens)
-    for pattern, kind in PHRASES:
-        if pattern.search(text) and (n <= 12 or kind in ("cookie", "form", "legal")):
-            return Cue(kind, 1.0)
-    content = [
-        t.lower()
-        for t in tokens
-        if t.lower() not in STOPWORDS and t.lower() not in FILLER and not t.isdigit()
-    ]
-    if not content:
-        return None
+    lowered = [t.lower() for t in tokens]
+    content = [t for t in lowered if t not in STOPWORDS and t not in FILLER and not t.isdigit()]
     counts: dict[str, int] = {}
     for t in content:
         kind = CUE_WORDS.get(t)
         if kind:
             counts[kind] = counts.get(kind, 0) + 1
-    if not counts:
+    if n <= 12 or counts:  # long lines: phrases only matter beside cue words (cheap to skip)
+        for m in _PHRASE_SCAN.finditer(text):
+            kind = _PHRASE_KIND[m.lastgroup or ""]
+            if n <= 12 or kind in ("cookie", "form", "legal"):
+                return Cue(kind, 1.0)
+            counts[kind] = counts.get(kind, 0) + 2
+    if not counts or not content:
         return None
     kind = max(counts, key=lambda k: (counts[k], k))
     hits = sum(counts.values())
-    strength = hits / len(content)
-    if n > 12 and not (hits >= 3 and hits / n >= 0.15):
+    strength = min(1.0, hits / len(content))
+    if n > 12:  # a sentence: furniture only when cue words are dense in it
+        if hits >= 3 and hits / n >= 0.1:
+            return Cue(kind, max(0.15, hits / n))
         return None
     if n > 3 and hits < 2:  # "What you can search now": one cue word does not make furniture
         strength = min(strength, 0.5)
@@ -476,7 +269,7 @@ def dateline(text: str) -> date | None:
 
 
 _BYLINE = re.compile(
-    r"^\s*(?:by|written by|words by|posted by|author:?|reporting by)\s+"
+    r"^\s*(?i:by|written by|words by|posted by|author:?|reporting by)\s+"
     r"(?P<name>[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|da|del|van|von|der|la|le|bin|and|&))"
     r"{0,5})(?P<rest>.*)$",
     re.U,

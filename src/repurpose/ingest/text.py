@@ -154,7 +154,8 @@ def _units(lines: list[str]) -> list[Unit]:
             )
         )
         if joinable and last is not None:
-            last.text = f"{last.text} {line}"
+            glue = "" if re.search(r"[^\W\d_]-$", last.text) and line[:1].islower() else " "
+            last.text = f"{last.text}{glue}{line}"
             last.end = idx
             last.lines += 1
         else:
@@ -220,22 +221,33 @@ def _classify(units: list[Unit]) -> None:
             u.kind = HEADING
         else:
             u.kind = SHORT
-    # runs of very short unpunctuated lines with no blank line between them: menus and widgets
+    # runs of very short unpunctuated lines with no blank line between them: menus and widgets;
+    # runs of headline-like lines with no blank line between them: lists of other articles
     i = 0
     while i < len(units):
         j = i
         while (
             j < len(units)
             and units[j].chunk == units[i].chunk
-            and units[j].kind in (HEADING, SHORT)
+            and units[j].kind in (HEADING, SHORT, FURNITURE)
             and units[j].n <= 4
             and not units[j].marker
         ):
             j += 1
-        if j - i >= 3:
-            for u in units[i:j]:
-                u.kind = MENU
-        i = max(j, i + 1)
+        k = i
+        while (
+            k < len(units)
+            and units[k].chunk == units[i].chunk
+            and units[k].kind == HEADING
+            and not units[k].marker
+        ):
+            k += 1
+        followed = k < len(units) and units[k].chunk == units[i].chunk
+        if j - i >= 3 or (k - i >= 2 and not followed):
+            for u in units[i : max(j, k) if j - i >= 3 else k]:
+                if u.kind != FURNITURE:
+                    u.kind = MENU
+        i = max(j, k, i + 1)
     # list groups: consecutive marked lines; a lone marked line heading prose is a heading
     group = 0
     i = 0
@@ -524,6 +536,8 @@ def read(text: str, *, path: str | None = None) -> Article:
         nxt = units[kept[k + 1]] if k + 1 < len(kept) else None
         if u.kind == SHORT and _CAPTION.match(u.text):
             images.add(i)
+        elif u.kind == HEADING and u.body.endswith(":") and nxt is not None and nxt.kind == LIST:
+            pass  # "The main steps were:" introduces its list: a paragraph
         elif u.kind == HEADING and nxt is not None and nxt.kind in (PROSE, LIST, QUOTE, HEADING):
             if (
                 fresh
@@ -561,7 +575,7 @@ def read(text: str, *, path: str | None = None) -> Article:
             )
         elif u.kind == QUOTE:
             section.add("quote", text=u.text, source=u.source)
-        elif u.kind == HEADING:
+        elif u.kind == HEADING and not (u.body.endswith(":") and k + 1 < len(kept)):
             draft.drop(u.text, "short line with no text under it", u.source)
         else:
             section.add("paragraph", text=fu.strip_placeholders(u.text) or u.text, source=u.source)
