@@ -8,6 +8,7 @@ autoescaped; .txt/.md/.json templates are not. Undefined variables are errors (S
 
 from __future__ import annotations
 
+import os
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,18 @@ def search_path(templates: str | Path | None = None, cwd: Path | None = None) ->
     return tuple(unique)
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached on disk between runs (keyed by source checksum, so an edited
+    or overriding template is recompiled); saves ~20 ms per process. Off with
+    REPURPOSE_TEMPLATE_CACHE=0."""
+    if os.environ.get("REPURPOSE_TEMPLATE_CACHE", "1") == "0":
+        return None
+    try:
+        return jinja2.FileSystemBytecodeCache()  # per-user folder in the temp dir
+    except (OSError, RuntimeError):
+        return None
+
+
 @lru_cache(maxsize=16)
 def get_environment(search: tuple[str, ...]) -> jinja2.Environment:
     """One compiled environment per search path, kept for the life of the process.
@@ -63,6 +76,7 @@ def get_environment(search: tuple[str, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        bytecode_cache=_bytecode_cache(),
     )
     filters.install(env)
     return env
