@@ -311,7 +311,6 @@ _BADGE_SRC = re.compile(
     r"codecov\.io|coveralls\.io|circleci\.com|readthedocs\.org/projects|pepy\.tech|snyk\.io/test",
     re.I,
 )
-_SEPARATORS = set("|·•-–—/,:;()[] \t\n")
 
 
 def _md():
@@ -321,6 +320,7 @@ def _md():
 
     md = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).use(deflist_plugin)
     md.enable(["table", "strikethrough"])
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # URLs are kept as written
     return md
 
 
@@ -392,8 +392,11 @@ def _img_attrs(tag: str) -> dict[str, str]:
     }
 
 
+_NOT_SEPARATOR = re.compile(r"[^|·•\-–—/,:;()\[\]\s]")
+
+
 def _only_separators(text: str) -> bool:
-    return all(ch in _SEPARATORS for ch in text)
+    return _NOT_SEPARATOR.search(text) is None
 
 
 def _paragraph_items(inl: _Inline, src: Source, raw: str) -> list[Any]:
