@@ -20,7 +20,9 @@ def write(tmp_path, name, text):
 
 
 def test_reads_recipients_with_merge_fields(tmp_path):
-    p = write(tmp_path, "a.csv", "Email,Name,Company\nada@example.com,Ada,ACME\n\nbob@example.org,,\n")
+    p = write(
+        tmp_path, "a.csv", "Email,Name,Company\nada@example.com,Ada,ACME\n\nbob@example.org,,\n"
+    )
     got = load_audience(p)
     assert [(r.email, r.name, r.fields, r.line) for r in got] == [
         ("ada@example.com", "Ada", {"company": "ACME"}, 2),
@@ -31,11 +33,20 @@ def test_reads_recipients_with_merge_fields(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("email,name\nada@example.com,Ada\nnot-an-address,Bob\n", r"a.csv:3: audience row: invalid email address 'not-an-address'"),
-        ("email,name\nada@example.com,Ada\nADA@example.com,Ada again\n", r"a.csv:3: audience row: duplicate address ADA@example.com \(first on line 2\)"),
+        (
+            "email,name\nada@example.com,Ada\nnot-an-address,Bob\n",
+            r"a.csv:3: audience row: invalid email address 'not-an-address'",
+        ),
+        (
+            "email,name\nada@example.com,Ada\nADA@example.com,Ada again\n",
+            r"a.csv:3: audience row: duplicate address ADA@example.com \(first on line 2\)",
+        ),
         ("email,name\nx@y,Ada\nbad,Bob\n", r"a.csv:2: .*invalid.*\(and 1 more bad rows\)"),
         ("name\nAda\n", r"a.csv:1: audience header has no `email` column"),
-        ("email,name\nada@example.com,Ada,extra\n", r"a.csv:2: audience row: 3 fields but the header has 2"),
+        (
+            "email,name\nada@example.com,Ada,extra\n",
+            r"a.csv:2: audience row: 3 fields but the header has 2",
+        ),
         ("", r"a.csv: audience file is empty"),
         ("email,first name\n", r"a.csv:1: column 'first name' is not a usable merge field"),
     ],
@@ -57,15 +68,23 @@ def test_suppression_plain_and_csv(tmp_path):
     csv_ = write(tmp_path, "s.csv", "reason,email\nbounced,ada@example.com\n")
     assert load_suppression(csv_) == {"ada@example.com"}
     assert load_suppression(None) == set()
-    people = load_audience(write(tmp_path, "a.csv", "email\nada@example.com\nbob@example.org\nc@example.net\n"))
+    people = load_audience(
+        write(tmp_path, "a.csv", "email\nada@example.com\nbob@example.org\nc@example.net\n")
+    )
     kept, dropped = apply_suppression(people, load_suppression(plain) | load_suppression(csv_))
     assert [r.email for r in kept] == ["c@example.net"] and dropped == 2
 
 
 @pytest.mark.parametrize(
     ("address", "ok"),
-    [("a@example.com", True), ("a.b+tag@sub.example.co.uk", True), ("a@b", False),
-     ("a..b@example.com", False), ("a@example.com\r\nBcc: x@y.z", False), ("@example.com", False)],
+    [
+        ("a@example.com", True),
+        ("a.b+tag@sub.example.co.uk", True),
+        ("a@b", False),
+        ("a..b@example.com", False),
+        ("a@example.com\r\nBcc: x@y.z", False),
+        ("@example.com", False),
+    ],
 )
 def test_valid_email(address, ok):
     assert valid_email(address) is ok

@@ -101,7 +101,10 @@ def test_slots_parse_and_fire_on_weekdays():
     rules = parse_slots("mon-fri 09:15, 16:00; sat 11:00")
     friday_evening = datetime(2025, 3, 28, 17, 0, tzinfo=BERLIN)
     assert next_slot(rules, BERLIN, friday_evening).strftime("%a %H:%M") == "Sat 11:00"
-    assert next_slot(rules, BERLIN, friday_evening + timedelta(days=1)).strftime("%a %H:%M") == "Mon 09:15"
+    assert (
+        next_slot(rules, BERLIN, friday_evening + timedelta(days=1)).strftime("%a %H:%M")
+        == "Mon 09:15"
+    )
 
 
 def test_slot_inside_the_spring_gap_moves_forward():
@@ -171,7 +174,9 @@ def test_taken_slots_are_skipped():
     c = cal(LAUNCH)
     now = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
     busy = {datetime(2025, 3, 25, 15, 0, tzinfo=UTC)}  # Tue 16:00 CET
-    slots = expand(c, now=now, faq_counts={"faq": 1}, taken=lambda ch, acc: busy if ch == "x" else set())
+    slots = expand(
+        c, now=now, faq_counts={"faq": 1}, taken=lambda ch, acc: busy if ch == "x" else set()
+    )
     [faq] = [s for s in slots if s.step_id == "faq"]
     assert local(faq, BERLIN) == "Wed 2025-03-26 09:15 CET"
 
@@ -195,7 +200,11 @@ steps:
     )
     slots = expand(c, now=datetime(2025, 3, 1, tzinfo=UTC), start="2025-03-06 09:00")
     daily = [local(s, NY) for s in slots if s.step_id == "daily"]
-    assert daily == ["Thu 2025-03-06 09:00 EST", "Sat 2025-03-08 09:00 EST", "Mon 2025-03-10 09:00 EDT"]
+    assert daily == [
+        "Thu 2025-03-06 09:00 EST",
+        "Sat 2025-03-08 09:00 EST",
+        "Mon 2025-03-10 09:00 EDT",
+    ]
     weekly = [local(s, NY) for s in slots if s.step_id == "weekly"]
     assert weekly == [
         "Thu 2025-03-06 09:00 EST",
@@ -216,7 +225,10 @@ steps:
 """
     )
     slots = expand(c, now=datetime(2025, 10, 1, tzinfo=UTC))
-    assert [local(s, LONDON) for s in slots] == ["Sun 2025-10-26 01:30 BST", "Mon 2025-10-27 01:30 GMT"]
+    assert [local(s, LONDON) for s in slots] == [
+        "Sun 2025-10-26 01:30 BST",
+        "Mon 2025-10-27 01:30 GMT",
+    ]
     assert slots[0].at == datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
     spring = cal(
         """

@@ -85,7 +85,7 @@ def test_start_in_the_past_and_bad_override():
     c = parse_calendar(BASE, "schedules/c.yaml")
     with pytest.raises(CalendarError, match=r"c.yaml:2: start: start .* is in the past"):
         expand(c, now=datetime(2025, 5, 1, tzinfo=UTC))
-    with pytest.raises(CalendarError, match="--start: .*in the past"):
+    with pytest.raises(CalendarError, match=r"--start: .*in the past"):
         expand(c, now=NOW, start="2025-01-01 09:00")
     with pytest.raises(CalendarError, match="--start: cannot read"):
         expand(c, now=NOW, start="soonish")
