@@ -287,3 +287,14 @@ def test_importing_the_reader_does_not_import_trafilatura():
         "assert 'trafilatura' not in sys.modules and 'lxml' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["<details><summary></summary>>\x1f", "<p>\x00\x0b</p>", "<details>\x1fa</details>\x08"],
+)
+def test_control_characters_never_crash(page):
+    try:
+        read(page, path="c.html")
+    except InputError as err:
+        assert "no article found" in str(err)

@@ -38,6 +38,7 @@ from repurpose.ingest.markdown import (
 )
 from repurpose.model import Article, Source
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARK = "rpdetails{}x"
 _MARK_RE = re.compile(r"rpdetails(\d+)x")
 _ANCHOR_CLASS = re.compile(
@@ -92,6 +93,8 @@ def read(text: str, *, path: str | None = None) -> Article:
     from lxml import etree
 
     name = path or "<html>"
+    # Control characters are not allowed in an XML/HTML tree (and mean nothing in an article).
+    text = _CONTROL.sub("", text).encode("utf-8", "replace").decode("utf-8")
     try:
         # The text is already decoded: tell lxml so, whatever <meta charset> says.
         parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
