@@ -37,7 +37,10 @@ EXTENSIONS: dict[str, Format] = {
 
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html\b|<head\b|<body\b|<meta\b)", re.I)
 _MD_SNIFF = re.compile(r"^(---\n.*?\n---\n|#{1,6} \S|.*\n(=+|-+)\n)", re.S)
-_MD_MARKS = re.compile(r"^(#{1,6} |[-*+] |\d+\. |> |```)|\[[^\]]+\]\([^)]+\)", re.M)
+# bullets and numbered lines are as common in plain text, so they do not count as Markdown
+_MD_MARKS = re.compile(
+    r"^(#{1,6} \S|```|~~~)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*|^ {0,3}(=+|-+)$", re.M
+)
 
 
 def sniff(text: str) -> Format:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from repurpose.errors import InputError
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 MAX_BYTES = 10 * 1024 * 1024  # an article is never this long; a file this size is something else
 
 _BOMS = (
@@ -82,4 +84,5 @@ def _checked(text: str, path: str) -> str:
     controls = sum(1 for ch in text[:20_000] if ord(ch) < 32 and ch not in "\n\t\f\v")
     if controls > max(8, len(text[:20_000]) // 100):
         raise InputError("binary file (control characters), not an article", path=path)
-    return text
+    # a few stray control characters (form feeds, escape codes) are noise: readers never see them
+    return _CONTROLS.sub("", text).replace("\f", "\n").replace("\v", "\n")
