@@ -278,3 +278,10 @@ def test_unknown_only_part(tmp_path: Path, cli):
     r = cli("render", str(STATION), "--only", "email,podcast", "-o", str(tmp_path), cwd=tmp_path)
     one_line_error(r)
     assert "podcast" in r.err
+
+
+def test_json_for_several_articles_is_a_list_in_input_order(tmp_path: Path, cli):
+    r = cli("-q", "render", str(PLAIN), str(STATION), "-o", str(tmp_path), "--json", cwd=tmp_path)
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert [m["article"]["title"][:11] for m in data] == ["Seed swaps ", "Field notes"]
