@@ -124,6 +124,7 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|\b[\w-]+\.(?:com|org|net|io|co)\b/?\S*")
+_URL_HINT = re.compile(r"://|www\.|@|\.(?:com|org|net|io|co)\b")
 _SEPARATORS = re.compile(r"\s[|•·»›>/]\s|\s[|•·»›]|[|•·»›]\s")
 
 
@@ -137,15 +138,20 @@ def stopword_ratio(tokens: list[str]) -> float:
     return sum(1 for t in tokens if t.lower() in STOPWORDS) / len(tokens)
 
 
+_TEMPLATE_CHARS = frozenset("{}%[]<>_$")
+
+
 def strip_placeholders(text: str) -> str:
     """Remove inline template tokens ({{x}}, %%x%%, [shortcode], spot_img) from a line."""
+    if _TEMPLATE_CHARS.isdisjoint(text):
+        return text
     return re.sub(r"\s{2,}", " ", _PLACEHOLDER.sub(" ", text)).strip()
 
 
 def is_placeholder(text: str) -> bool:
     """A line made (mostly) of template tokens: `spot_img`, `{{ ad }}`, `%%footer%%`, `[gallery]`."""
     t = text.strip()
-    if not t:
+    if not t or _TEMPLATE_CHARS.isdisjoint(t):
         return False
     covered = sum(len(m.group(0)) for m in _PLACEHOLDER.finditer(t))
     return covered >= 0.6 * len(t.replace(" ", ""))
@@ -153,7 +159,7 @@ def is_placeholder(text: str) -> bool:
 
 def link_density(text: str) -> float:
     """Share of the line's characters inside URLs or e-mail addresses."""
-    if not text:
+    if not text or not _URL_HINT.search(text):
         return 0.0
     return sum(len(m.group(0)) for m in _URL.finditer(text)) / len(text)
 
@@ -180,7 +186,8 @@ def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
         kind = CUE_WORDS.get(t)
         if kind:
             counts[kind] = counts.get(kind, 0) + 1
-    if n <= 12 or counts:  # long lines: phrases only matter beside cue words (cheap to skip)
+    hits = sum(counts.values())
+    if n <= 12 or hits * 20 >= n:  # long lines: phrases only matter among dense cue words
         for m in _PHRASE_SCAN.finditer(text):
             kind = _PHRASE_KIND[m.lastgroup or ""]
             if n <= 12 or kind in ("cookie", "form", "legal"):
