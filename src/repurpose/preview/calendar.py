@@ -109,7 +109,10 @@ def _label(channel: str, kind: str, row: Any, n: int, states: Counter) -> str:
 
 
 def _sqlite_path(url: str) -> Path | None:
-    """The file of a sqlite URL (None for in-memory or other databases)."""
+    """The file of a sqlite URL or bare path (None for in-memory or other databases)."""
+    url = url.strip()
+    if "://" not in url:
+        url = f"sqlite:///{url}"
     if not url.startswith("sqlite"):
         return None
     rest = url.split(":///", 1)[1] if ":///" in url else ""
@@ -295,7 +298,7 @@ def calendar_html(view: CalendarView | None) -> Raw:
         cls = "error-panel" if view.status == "error" else "card"
         return h(
             "div",
-            {"class_": cls, "id": "calendar", "data-status": view.status},
+            {"class_": cls, "id": "calendar-view", "data-status": view.status},
             h("p", {}, view.message),
         )
     days = _by_day(view.items)
@@ -348,7 +351,7 @@ def calendar_html(view: CalendarView | None) -> Raw:
     return h(
         "div",
         {
-            "id": "calendar",
+            "id": "calendar-view",
             "data-status": "ok",
             "data-tz": view.tz,
             "data-default-month": _default_key(mkeys, f"{today:%Y-%m}"),

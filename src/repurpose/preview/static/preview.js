@@ -150,7 +150,7 @@
   });
 
   // ---- calendar: week / month and paging -----------------------------------------------------
-  var cal = document.getElementById("calendar");
+  var cal = document.getElementById("calendar-view");
   if (cal && cal.querySelector(".cal-period")) {
     var calView = state.calView || "month";
     function periods() { return all(".cal-period[data-view=" + calView + "]", cal); }
@@ -190,6 +190,7 @@
     var mine = body.dataset.version;
     var source = new EventSource("events");
     source.addEventListener("version", function (ev) {
+      body.dataset.connected = "1";
       if (status) { status.textContent = "live"; status.classList.remove("offline"); }
       if (ev.data !== mine) {
         state.scrollY = window.scrollY;
@@ -199,6 +200,7 @@
       }
     });
     source.addEventListener("error", function () {
+      body.dataset.connected = "0";
       if (status) { status.textContent = "reconnecting…"; status.classList.add("offline"); }
     });
     if (typeof state.scrollY === "number") {
