@@ -36,6 +36,10 @@ def _reply_error(code: int, resp: Any, *, what: str) -> DeliveryError:
     return DeliveryError(message, transient=400 <= code < 500)
 
 
+def _has_8bit(msg: Any) -> bool:
+    return any(part.get("Content-Transfer-Encoding") == "8bit" for part in msg.walk())
+
+
 class SmtpSender:
     name = "smtp"
     dry_run = False
@@ -143,14 +147,16 @@ class SmtpSender:
     # -- sending ------------------------------------------------------------------------------
 
     def send(self, item: Any) -> Receipt:
-        msg = build_email(item, self.settings)
-        data = to_bytes(msg)
         sender = check_address(self.settings.email.from_address, what="sender")
-        rcpt = item.recipient.strip()
+        rcpt = check_address(item.recipient, what="recipient")
         self.limiter.acquire()
         conn = self._connection()
+        eight_bit = conn.has_extn("8bitmime")
+        msg = build_email(item, self.settings, eight_bit=eight_bit)
+        data = to_bytes(msg)
+        options = ["BODY=8BITMIME"] if eight_bit and _has_8bit(msg) else []
         try:
-            refused = conn.sendmail(sender, [rcpt], data)
+            refused = conn.sendmail(sender, [rcpt], data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
             code, resp = exc.recipients.get(rcpt, (550, b"refused"))
