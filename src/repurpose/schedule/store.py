@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,7 +98,7 @@ class NewItem:
     late_policy: str = "send_late"
     late_window_seconds: int = 3600
 
-    @property
+    @cached_property
     def payload_hash(self) -> str:
         return content_hash(self.kind, self.body)
 
@@ -322,8 +323,8 @@ class Outbox:
                 pid[h] = id_
         missing = [h for h in bodies if h not in pid]
         if missing:
-            conn.execute(
-                T.payloads.insert(),
+            inserted = conn.execute(
+                T.payloads.insert().returning(p.content_hash, p.id, sort_by_parameter_order=True),
                 [
                     {
                         "content_hash": h,
@@ -334,13 +335,9 @@ class Outbox:
                     for h in missing
                 ],
             )
-            for chunk in _chunks(missing):
-                for h, id_ in conn.execute(
-                    sa.select(p.content_hash, p.id).where(p.content_hash.in_(chunk))
-                ):
-                    pid[h] = id_
-        conn.execute(
-            T.items.insert(),
+            pid.update({h: id_ for h, id_ in inserted})
+        inserted = conn.execute(
+            T.items.insert().returning(i.idempotency_key, i.id, sort_by_parameter_order=True),
             [
                 {
                     "article_slug": n.article_slug,
@@ -372,9 +369,8 @@ class Outbox:
                 for n in fresh
             ],
         )
-        ids: dict[str, int] = {}
-        link_keys = [n.idempotency_key for n in fresh]
-        link_keys += [n.after_key for n in fresh if n.after_key]
+        ids: dict[str, int] = {k: id_ for k, id_ in inserted}
+        link_keys = [n.after_key for n in fresh if n.after_key and n.after_key not in ids]
         for chunk in _chunks(list(dict.fromkeys(link_keys))):
             for k, id_ in conn.execute(
                 sa.select(i.idempotency_key, i.id).where(i.idempotency_key.in_(chunk))
