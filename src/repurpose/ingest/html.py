@@ -484,6 +484,11 @@ def _text(el, *, keep_images: bool = False) -> str:
     return clean("".join(parts))
 
 
+def _unmark(text: str) -> str:
+    """A <details> marker that trafilatura merged into a bigger block: keep only the summary."""
+    return clean(_MARK_RE.sub("", text))
+
+
 def _link_text(el) -> str:
     return clean(" ".join(r.xpath("string()") for r in el.iter("ref")))
 
@@ -536,7 +541,7 @@ class _Walker:
         if tag == "list":
             return self.list_(el)
         if tag == "quote":
-            paras = [_text(p) for p in el.iter("p")] or [_text(el)]
+            paras = [_unmark(_text(p)) for p in el.iter("p")] or [_unmark(_text(el))]
             text = "\n\n".join(p for p in paras if p)
             return (
                 [Block("quote", {"text": text}, self.src(paras[0]), parts=[paras])] if text else []
@@ -588,6 +593,7 @@ class _Walker:
         m = _MARK_RE.match(text)
         if m and int(m.group(1)) in self.details:
             return [self.details_item(*self.details.pop(int(m.group(1))))]
+        text = _unmark(text)
         images = [i for g in el.iter("graphic") for i in self.image(g)]
         if not text:
             return images
@@ -604,20 +610,20 @@ class _Walker:
             pairs: list[tuple[str, list[str], Source]] = []
             for item in el.iterchildren("item"):
                 r = item.get("rend") or ""
-                text = _text(item)
+                text = _unmark(_text(item))
                 if r.startswith("dt"):
                     pairs.append((clean_heading(text), [], self.src(text)))
                 elif r.startswith("dd") and pairs:
-                    paras = [_text(p) for p in item.iterchildren("p")] or [text]
+                    paras = [_unmark(_text(p)) for p in item.iterchildren("p")] or [text]
                     pairs[-1][1].extend(p for p in paras if p)
             return [Definitions([p for p in pairs if p[0]], pairs[0][2] if pairs else Source())]
         entries: list[list[str]] = []
         link_only = True
         for item in el.iter("item"):
-            text = _text(item)
+            text = _unmark(_text(item))
             if not text:
                 continue
-            paras = [_text(p) for p in item.iterchildren("p")] or [text]
+            paras = [_unmark(_text(p)) for p in item.iterchildren("p")] or [text]
             entries.append([p for p in paras if p])
             links = _link_text(item)
             if not (links and _only_separators(text, links)):
