@@ -198,7 +198,7 @@ def test_untrusted_certificate_is_transient_error(cert):
     assert "TLS" in str(info.value) and sink.received == []
 
 
-def test_rate_limiter_sliding_minute():
+def test_rate_limiter_spaces_sends_evenly():
     now = [0.0]
     slept = []
 
@@ -206,12 +206,12 @@ def test_rate_limiter_sliding_minute():
         slept.append(d)
         now[0] += d
 
-    limiter = RateLimiter(3, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
-        assert limiter.acquire() == 0
-    now[0] = 10.0
-    assert limiter.acquire() == pytest.approx(50.0)
-    assert slept == [pytest.approx(50.0)]
+    limiter = RateLimiter(120, clock=lambda: now[0], sleep=sleep)  # one every 0.5 s
+    waits = [limiter.acquire() for _ in range(5)]
+    assert waits == [0, 0.5, 0.5, 0.5, 0.5]
+    now[0] += 10  # idle time is not banked into a burst beyond one send
+    assert limiter.acquire() == 0 and limiter.acquire() == 0.5
+    assert sum(slept) == 2.5
 
 
 def test_registry_reuses_sender_per_thread_and_plans(cert):

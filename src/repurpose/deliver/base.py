@@ -24,7 +24,6 @@ import contextlib
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,29 +89,27 @@ class ChannelPlan:
 
 
 class RateLimiter:
-    """At most `per_minute` events in any sliding 60 s window, shared by threads."""
+    """At most `per_minute` events a minute, evenly spaced (60/per_minute seconds apart), so a
+    queue of thousands never bursts at the server; shared by threads."""
 
     def __init__(self, per_minute: int, *, clock=time.monotonic, sleep=time.sleep):
         self.per_minute = per_minute
-        self._stamps: deque[float] = deque()
+        self.interval = 60.0 / per_minute
+        self._next = 0.0
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
 
     def acquire(self) -> float:
         """Block until one more event is allowed; return the seconds waited."""
-        waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._stamps and now - self._stamps[0] >= 60.0:
-                    self._stamps.popleft()
-                if len(self._stamps) < self.per_minute:
-                    self._stamps.append(now)
-                    return waited
-                delay = 60.0 - (now - self._stamps[0])
+        with self._lock:
+            now = self._clock()
+            at = max(now, self._next)
+            self._next = at + self.interval
+        delay = at - now
+        if delay > 0:
             self._sleep(delay)
-            waited += delay
+        return delay
 
 
 def _env_value(env: Mapping[str, str], name: str | None) -> str | None:
