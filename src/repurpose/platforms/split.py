@@ -13,6 +13,8 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -29,12 +31,9 @@ _BONUS = {PARA: 1.0, LINE: 0.8, SENT: 0.6, CLAUSE: 0.35, WORD: 0.1, WEAK: 0.0, H
 
 _BREAK_LINE = re.compile(r"(?m)^[ \t]*-{3,}[ \t]*$")
 _CJK_STOPS = "。！？，、；："
-_TOKEN = re.compile(f"[^\\s{_CJK_STOPS}]*[{_CJK_STOPS}]+|[^\\s{_CJK_STOPS}]+")
+_TOKEN = f"[^\\s{_CJK_STOPS}]*[{_CJK_STOPS}]+|[^\\s{_CJK_STOPS}]+"
+_SPACED_TOKEN = re.compile(f"(\\s*)({_TOKEN})")
 _CLOSERS = "\"'”’)]»"
-_CLOSE_CLASS = "[" + re.escape(_CLOSERS) + "]"
-_SENTENCE_END = re.compile(f"[.!?…。！？]{_CLOSE_CLASS}*$")
-_CLAUSE_END = re.compile(f"[,;:—–，、；：]{_CLOSE_CLASS}*$")
-_DASH = re.compile(r"^[—–-]+$")
 _GRAPHEME = regex.compile(r"\X")
 CONNECTORS = frozenset(
     [
@@ -83,104 +82,145 @@ class SplitPost:
     length: int  # the platform's length of `text`
 
 
+@lru_cache(maxsize=8192)
 def _is_filler(token: str) -> bool:
     """A connector word or bare punctuation: never a post on its own."""
     if token.lower().strip(_CLOSERS + ".,;:!?") in CONNECTORS:
         return True
-    return not any(ch.isalnum() for ch in token) and not extract_emoji(token)
+    return not _HAS_ALNUM.search(token) and not extract_emoji(token)
+
+
+_HAS_ALNUM = re.compile(r"[^\W_]")
+_SENT_CHARS = frozenset(".!?…。！？")
+_CLAUSE_CHARS = frozenset(",;:—–，、；：")
+_DASHES = frozenset("—–-")
 
 
 class _Run:
     """The words of one forced-break segment with their separators and boundary strengths."""
 
-    __slots__ = ("chunk", "costs", "prefix", "seps", "strengths", "tokens")
+    __slots__ = (
+        "chunk",
+        "costs",
+        "plain_ready",
+        "prefix",
+        "sep_costs",
+        "seps",
+        "source",
+        "src_costs",
+        "strengths",
+        "tokens",
+    )
 
     def __init__(self, chunk: int, text: str):
         self.chunk = chunk
-        self.tokens: list[str] = []
-        self.seps: list[str] = []  # separator before each token (normalised)
-        self.strengths: list[int] = []  # strength of the boundary before each token
-        prev_end = 0
+        tokens: list[str] = []
+        seps: list[str] = []  # separator before each token (normalised)
+        strengths: list[int] = []  # strength of the boundary before each token
         prev = ""
-        for m in _TOKEN.finditer(text):
-            tok = m.group()
-            raw = text[prev_end : m.start()]
-            prev_end = m.end()
-            if not self.tokens:
-                self.tokens.append(tok)
-                self.seps.append("")
-                self.strengths.append(PARA)
-                prev = tok
-                continue
-            newlines = raw.count("\n")
-            if newlines >= 2:
-                sep, strength = "\n\n", PARA
-            elif newlines == 1:
-                sep, strength = "\n", LINE
+        for raw, tok in _SPACED_TOKEN.findall(text):
+            if not tokens:
+                strength, sep = PARA, ""
+            elif not raw:  # no space: after ideographic punctuation
+                sep = ""
+                strength = SENT if prev[-1] in _SENT_CHARS else CLAUSE
             else:
-                sep = " " if raw else ""
-                if _SENTENCE_END.search(prev):
-                    strength = SENT
-                elif _CLAUSE_END.search(prev) or _DASH.match(prev):
-                    strength = CLAUSE
-                elif _is_filler(prev) or _DASH.match(tok) or not raw:
-                    strength = WEAK
+                newlines = raw.count("\n") if "\n" in raw else 0
+                if newlines >= 2:
+                    sep, strength = "\n\n", PARA
+                elif newlines == 1:
+                    sep, strength = "\n", LINE
                 else:
-                    strength = WORD
-            self.tokens.append(tok)
-            self.seps.append(sep)
-            self.strengths.append(strength)
+                    sep = " "
+                    core = prev.rstrip(_CLOSERS) or prev
+                    last = core[-1]
+                    if last in _SENT_CHARS:
+                        strength = SENT
+                    elif last in _CLAUSE_CHARS or set(prev) <= _DASHES:
+                        strength = CLAUSE
+                    elif (tok[0] in _DASHES and set(tok) <= _DASHES) or (
+                        prev.lower() in CONNECTORS if prev.isalpha() else _is_filler(prev)
+                    ):
+                        strength = WEAK
+                    else:
+                        strength = WORD
+            tokens.append(tok)
+            seps.append(sep)
+            strengths.append(strength)
             prev = tok
+        self.source = (tokens, seps, strengths)
+        self.tokens, self.seps, self.strengths = tokens, seps, strengths
+        self.src_costs: list | None = None
+        self.plain_ready = False
 
     def measure(self, platform: Platform, budget: tuple[int, ...], memo: dict) -> None:
         """Token costs (hard-splitting any word larger than a post) and prefix sums."""
         dims = len(budget)
-        tokens, seps, strengths = [], [], []
-        costs: list[tuple[int, ...]] = []
-        for tok, sep, strength in zip(self.tokens, self.seps, self.strengths, strict=True):
-            c = memo.get(tok)
-            if c is None:
-                c = memo[tok] = platform.costs(tok)
-            if any(x > b for x, b in zip(c, budget, strict=True)):
-                pieces = _hard_split(tok, platform, budget)
-                for k, piece in enumerate(pieces):
+        src_tokens, src_seps, src_strengths = self.source
+        if self.src_costs is None:
+            costs = []
+            for tok in src_tokens:
+                c = memo.get(tok)
+                if c is None:
+                    c = memo[tok] = platform.costs(tok)
+                costs.append(c)
+            self.src_costs = costs
+        costs = self.src_costs
+        maxima = [max(col) for col in zip(*costs, strict=True)]
+        if all(m <= b for m, b in zip(maxima, budget, strict=True)):
+            if self.plain_ready:  # costs and prefix sums do not depend on the budget
+                return
+            too_big = []
+        else:
+            too_big = [
+                k for k, c in enumerate(costs) if any(x > b for x, b in zip(c, budget, strict=True))
+            ]
+        self.plain_ready = not too_big
+        if too_big:
+            tokens, seps, strengths, new_costs = [], [], [], []
+            big = set(too_big)
+            for k, tok in enumerate(src_tokens):
+                if k not in big:
+                    tokens.append(tok)
+                    seps.append(src_seps[k])
+                    strengths.append(src_strengths[k])
+                    new_costs.append(costs[k])
+                    continue
+                for n, piece in enumerate(_hard_split(tok, platform, budget)):
                     tokens.append(piece)
-                    seps.append(sep if k == 0 else "")
-                    strengths.append(strength if k == 0 else HARD)
-                    costs.append(platform.costs(piece))
-                continue
-            tokens.append(tok)
-            seps.append(sep)
-            strengths.append(strength)
-            costs.append(c)
-        self.tokens, self.seps, self.strengths = tokens, seps, strengths
-        # prefix[d][k] = sum over j < k of (sep cost before j, except j == 0) + token cost j
-        self.prefix = [[0] * (len(tokens) + 1) for _ in range(dims)]
-        self.costs = costs
+                    seps.append(src_seps[k] if n == 0 else "")
+                    strengths.append(src_strengths[k] if n == 0 else HARD)
+                    new_costs.append(platform.costs(piece))
+            costs = new_costs
+        else:
+            tokens, seps, strengths = src_tokens, src_seps, src_strengths
+        self.tokens, self.seps, self.strengths, self.costs = tokens, seps, strengths, costs
+        zero = (0,) * dims
+        sep_vectors = []
+        for sep in seps:
+            sc = memo.get(("sep", sep))
+            if sc is None:
+                sc = memo[("sep", sep)] = platform.costs(sep) if sep else zero
+            sep_vectors.append(sc)
+        sep_vectors[0] = zero
+        self.sep_costs = [[sc[d] for sc in sep_vectors] for d in range(dims)]
+        self.prefix = []
         for d in range(dims):
-            p = self.prefix[d]
-            acc = 0
-            for j, c in enumerate(costs):
-                if j:
-                    s = seps[j]
-                    sc = memo.get(("sep", s))
-                    if sc is None:
-                        sc = memo[("sep", s)] = platform.costs(s) if s else (0,) * dims
-                    acc += sc[d]
-                acc += c[d]
-                p[j + 1] = acc
+            sd = self.sep_costs[d]
+            items = [sd[j] + c[d] for j, c in enumerate(costs)]
+            self.prefix.append([0, *accumulate(items)])
 
     def cost(self, s: int, e: int, d: int) -> int:
         """Cost in dimension d of tokens s..e-1 joined with their separators."""
         p = self.prefix[d]
-        before = p[s + 1] - self.costs[s][d]  # cost up to and including the separator before s
-        return p[e] - before
+        return p[e] - p[s] - self.sep_costs[d][s]
 
     def text(self, s: int, e: int) -> str:
         parts = [self.tokens[s]]
+        seps, tokens = self.seps, self.tokens
         for j in range(s + 1, e):
-            parts.append(self.seps[j])
-            parts.append(self.tokens[j])
+            parts.append(seps[j])
+            parts.append(tokens[j])
         return "".join(parts)
 
 
@@ -206,29 +246,32 @@ def _pack(run: _Run, platform: Platform, budget: tuple[int, ...]) -> list[tuple[
     dims = len(budget)
     main = budget[0]
     ranges: list[tuple[int, int]] = []
+    strengths = run.strengths
     s = 0
     while s < n:
         e_max = n
         for d in range(dims):
             p = run.prefix[d]
-            base = p[s + 1] - run.costs[s][d]
+            base = p[s] + run.sep_costs[d][s]
             e_max = min(e_max, bisect.bisect_right(p, base + budget[d], lo=s + 1) - 1)
         e_max = max(e_max, s + 1)
         if e_max == n:
             ranges.append((s, n))
             break
+        # the strongest boundary that leaves the post full enough; only boundaries above 30%
+        # of the limit can qualify, so only those are looked at (word level: the last one wins)
+        p0 = run.prefix[0]
+        base0 = p0[s] + run.sep_costs[0][s]
+        low = max(s + 1, bisect.bisect_left(p0, base0 + 0.3 * main, lo=s + 1))
         best_by_level: dict[int, int] = {}
-        floor = 0.3 * main
-        for b in range(e_max, s, -1):
-            lvl = run.strengths[b]
+        for b in range(e_max, min(low, e_max) - 1, -1):
+            lvl = strengths[b]
             if lvl not in best_by_level:
                 best_by_level[lvl] = b
-            if run.cost(s, b, 0) < floor and WORD in best_by_level:
-                break
         choice = e_max
         for lvl in (PARA, LINE, SENT, CLAUSE, WORD, WEAK, HARD):
             b = best_by_level.get(lvl)
-            if b is not None and b > s and run.cost(s, b, 0) >= _MIN_FILL[lvl] * main:
+            if b is not None and p0[b] - base0 >= _MIN_FILL[lvl] * main:
                 choice = b
                 break
         ranges.append((s, choice))
@@ -316,7 +359,12 @@ def split_thread(
         return []
     caps = platform.caps
     memo: dict = {}
-    guess = 1  # the post count the suffix width is reserved for
+    # the post count the suffix width is reserved for: a first estimate from the total length
+    total = 0
+    for run in runs:
+        run.measure(platform, caps, memo)
+        total += run.prefix[0][-1] + len(run.tokens)
+    guess = max(1, -(-total * 5 // (caps[0] * 4))) if numbering else 1
     shrink = [0] * len(caps)
     for _ in range(12):
         reserve = (

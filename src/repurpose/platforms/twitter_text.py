@@ -51,8 +51,14 @@ _LATIN_ACCENTS = (
 _CYRILLIC = "\u0400-\u04ff"
 
 _DOMAIN_CHARS = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
-_SUBDOMAIN = f"(?:(?:{_DOMAIN_CHARS}(?:[_-]|{_DOMAIN_CHARS})*)?{_DOMAIN_CHARS}\\.)"
-_DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHARS}(?:-|{_DOMAIN_CHARS})*)?{_DOMAIN_CHARS}\\.)"
+# label characters: domain characters plus "_" (subdomains only) and "-"
+_PUNCT_NO_DASH = _PUNCT.replace("\\-", "").replace("_", "")
+_SUB_CHARS = f"[^{_PUNCT_NO_DASH}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
+_NAME_CHARS = f"[^{_PUNCT_NO_DASH}_{_SPACES}{_INVALID}{_DIRECTIONAL}]"
+# twitter-text: (?:(?:DC(?:[_-]|DC)*)?DC\.) — the same language, matched atomically per label
+# (a label runs from one dot to the next, so there is only one way to match it).
+_SUBDOMAIN = f"(?:(?>{_DOMAIN_CHARS}(?:{_SUB_CHARS}*+(?<![_-]))?)\\.)"
+_DOMAIN_NAME = f"(?:(?>{_DOMAIN_CHARS}(?:{_NAME_CHARS}*+(?<!-))?)\\.)"
 _TLD_END = "(?=[^0-9a-z@+-]|$)"
 _GTLD = f"(?:(?:{alternation(GTLDS)}){_TLD_END})"
 _CCTLD = f"(?:(?:{alternation(CCTLDS)}){_TLD_END})"
@@ -91,7 +97,7 @@ _MAX_TCO_SLUG = 40
 _MAX_LABEL = 63
 
 # A cheap test: can this text hold a URL at all? (a dot followed by a non-space)
-_URL_HINT = re.compile(r"\.[^\s.]")
+_URL_HINT = re.compile(r"\.[^\W\d_]")  # every TLD starts with a letter
 
 # --- emoji ----------------------------------------------------------------------------------
 # One emoji "element": a pictograph (©/® only with VS16, as twemoji), optional VS16 and skin tone;
@@ -120,13 +126,16 @@ def _pictographic_class() -> str:
     return "[\u00a9\u00ae" + "".join(parts) + "\U0001f000-\U0001ffff]"
 
 
-_EMOJI_START = re.compile(f"[#*0-9]\ufe0f?\u20e3|{_pictographic_class()}")
+_EMOJI_START = re.compile(_pictographic_class())
+_KEYCAP = re.compile("[#*0-9]\ufe0f?\u20e3")
 
 _INVALID_CHARS = frozenset(_INVALID)
 
 
 def _valid_domain(domain: str) -> bool:
     """twitter-text's idna check: every label, punycoded, is 1..63 characters."""
+    if domain.isascii() and domain[:4].lower() != "xn--":
+        return all(1 <= len(label) <= _MAX_LABEL for label in domain.split("."))
     if domain[:4].lower() == "xn--" and not _VALID_ASCII_DOMAIN_FULL.match(domain):
         return False
     for label in domain.split("."):
@@ -149,9 +158,6 @@ def _punycoded_length(domain: str) -> int:
     return total + domain.count(".")
 
 
-_WORD_WITH_DOT = re.compile(r"[^\s.]*\.[^\s.]\S*")
-
-
 def extract_urls(text: str, *, without_protocol: bool = True) -> list[tuple[int, int, str]]:
     """URLs in `text` as (start, end, url), as twitter-text's extractURLsWithIndices finds them."""
     if without_protocol:
@@ -162,8 +168,20 @@ def extract_urls(text: str, *, without_protocol: bool = True) -> list[tuple[int,
     urls: list[tuple[int, int, str]] = []
     # A URL never spans whitespace: scan only the words holding a dot, each with the character
     # before it as the "preceding character" context (much faster than scanning everything).
-    for word in _WORD_WITH_DOT.finditer(text):
-        _extract_in(text, max(word.start() - 1, 0), word.end(), without_protocol, urls)
+    n = len(text)
+    done = 0
+    dot = text.find(".")
+    while dot != -1:
+        if dot + 1 < n and text[dot + 1].isalpha() and dot >= done:
+            start = dot
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            end = dot + 1
+            while end < n and not text[end].isspace():
+                end += 1
+            _extract_in(text, max(start - 1, 0), end, without_protocol, urls)
+            done = end
+        dot = text.find(".", dot + 1)
     return urls
 
 
@@ -176,7 +194,9 @@ def _extract_in(text: str, pos: int, endpos: int, without_protocol: bool, urls: 
         start, end = m.start("url"), m.end("url")
         if not _valid_domain(domain):
             continue
-        length = len(url) + _punycoded_length(domain) - len(domain)
+        length = len(url)
+        if not domain.isascii():
+            length += _punycoded_length(domain) - len(domain)
         if len(protocol or "https://") + length > _MAX_URL_LENGTH:
             continue
         if not protocol:
@@ -196,7 +216,7 @@ def _extract_in(text: str, pos: int, endpos: int, without_protocol: bool, urls: 
                 s0, _, d0 = urls[last]
                 urls[last] = (s0, end, url.replace(domain, d0, 1))
         else:
-            tco = _TCO.match(url)
+            tco = _TCO.match(url) if "t.co/" in url.lower() else None
             if tco:
                 if len(tco.group(1)) > _MAX_TCO_SLUG:
                     continue
@@ -211,7 +231,10 @@ def extract_emoji(text: str) -> list[tuple[int, int]]:
         return []
     spans: list[tuple[int, int]] = []
     end = 0
-    for hint in _EMOJI_START.finditer(text):
+    hints = _EMOJI_START.finditer(text)
+    if "\u20e3" in text:
+        hints = sorted([*hints, *_KEYCAP.finditer(text)], key=lambda m: m.start())
+    for hint in hints:
         if hint.start() < end:
             continue
         m = EMOJI_RE.match(text, hint.start())
