@@ -299,3 +299,28 @@ def test_sub_heading_rhythm_and_caps():
         (3, "Detail One"),
         (2, "SECOND PART"),
     ]
+
+
+def test_dates_bylines_and_captions():
+    text = (
+        "My Title\n\nPublished: 3 May 2024\n\nPhoto: Jane Doe for the Gazette\n\n"
+        "A paragraph with enough words to be the article prose for this test.\n\n"
+        "Second Part\n\nAnother paragraph with enough words to be the article prose here.\n"
+    )
+    a = read(text, path="x.txt")
+    assert str(a.published) == "2024-05-03"
+    assert headings(a) == [(2, None), (2, "Second Part")]
+    first = a.sections[0].blocks[0]
+    assert isinstance(first, Image) and first.alt == "Photo: Jane Doe for the Gazette"
+    assert [d.reason for d in a.dropped] == ["dateline (used as article metadata)"]
+
+
+def test_small_print_and_one_separator_menu():
+    a = read(
+        "Home | Blog\n\nMy Real Title\n\n5 min read\n\n"
+        "A paragraph with enough words to be the article prose for this test.\n",
+        path="x.txt",
+    )
+    assert a.title == "My Real Title"
+    assert [d.text for d in a.dropped] == ["Home | Blog", "5 min read"]
+    assert len(list(a.blocks())) == 1

@@ -89,6 +89,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\ball rights reserved\b|^\s*(©|\(c\)|copyright)\s", "legal"),
         (r"\bskip to (main )?content\b|\b(back|scroll) to top\b", "navigation"),
         (r"\babout the author\b", "author"),
+        (r"^\W*\d+\s*(min|mins|minutes?)\.?\s*(read|reading|listen)\b", "reading-time"),
         (r"^\s*(tags|tagged|tagged with|filed under|categories|category|topics)\s*:", "tags"),
         (r"^\s*(share|tweet|pin|email|print)( (this|on \w+|article|story|post))?:?\s*$", "share"),
     )
@@ -115,6 +116,7 @@ REASONS = {
     "form": "comment or sign-up form",
     "author": "author box",
     "placeholder": "template placeholder",
+    "reading-time": "reading-time note",
 }
 
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.U)

@@ -211,12 +211,14 @@ def _classify(units: list[Unit]) -> None:
         u.cue = fu.cue(u.body, u.tokens)
         if u.cue and (u.cue.strength >= 0.6 or (u.n > 12 and u.cue.strength >= 0.15)):
             u.kind = FURNITURE
-        elif fu.separator_count(u.text) >= 2 or fu.link_density(u.text) > 0.5:
+        elif fu.separator_count(u.text) >= (1 if u.n <= 6 else 2) or fu.link_density(u.text) > 0.5:
             u.kind = MENU
         elif _is_prose(u, stop):
             u.kind = PROSE
         elif u.marker:
             u.kind = LIST
+        elif _CAPTION.match(u.text) and u.n <= 25:
+            u.kind = SHORT  # "Photo: …", "Image credit …": an image caption, never a heading
         elif _headingish(u, u.body):
             u.kind = HEADING
         else:
@@ -361,7 +363,7 @@ def _lead_in(units: list[Unit], s: int) -> list[int]:
     """Indices of the heading/date/byline lines right before the main run (nearest last)."""
     found: list[int] = []
     j = s - 1
-    headings = 0
+    headings = skipped = 0
     while j >= 0 and headings < 6:
         u = units[j]
         if u.kind in (HEADING, DATE, BYLINE) or (u.kind == LIST and units[j].group < 0):
@@ -371,6 +373,8 @@ def _lead_in(units: list[Unit], s: int) -> list[int]:
             pass  # share buttons, ad slots between the headline and the text
         elif u.kind == SHORT and _CAPTION.match(u.text):
             found.append(j)
+        elif u.kind == SHORT and u.n <= 6 and skipped < 2:
+            skipped += 1  # "5 min read", "Updated": small print between headline and text
         else:
             break
         j -= 1
@@ -395,7 +399,8 @@ def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | Non
         overlap = len(mine & vocab) / len(mine) if mine else 0.0
         if overlap >= 0.34:
             return i
-        if overlap > best_overlap:
+        # nothing overlaps: prefer the line with most overlap, then the longest (titles are long)
+        if (overlap, units[i].n) > (best_overlap, units[best].n):
             best, best_overlap = i, overlap
     return best
 
@@ -416,11 +421,11 @@ def _levels(units: list[Unit], heads: list[int], others: list[int]) -> dict[int,
     level = dict.fromkeys(heads, 2)
     if len(heads) < 2:
         return level
-    gaps = [min(units[i].gap, 3) for i in heads]
+    gaps = [min(units[i].gap, 6) for i in heads]
     top = max(gaps)
     high = [i for i, g in zip(heads, gaps, strict=True) if g >= top]
     low = [i for i, g in zip(heads, gaps, strict=True) if g < top]
-    noisy = sum(1 for i in others if min(units[i].gap, 3) >= top)
+    noisy = sum(1 for i in others if min(units[i].gap, 6) >= top)
     if len(high) >= 2 and low and noisy * 10 <= max(len(others), 1):
         for i in low:
             level[i] = 3
@@ -524,6 +529,8 @@ def read(text: str, *, path: str | None = None) -> Article:
             draft.drop(u.text, f"{what} (used as article metadata)", u.source)
         elif u.kind in (FURNITURE, PLACEHOLDER, MENU) or (u.kind == DATE):
             draft.drop(u.text, _reason(u, "inside the article"), u.source)
+        elif i < s and u.kind == SHORT and not _CAPTION.match(u.text):
+            draft.drop(u.text, "small print between the headline and the text", u.source)
         else:
             kept.append(i)
 
@@ -594,4 +601,5 @@ def read(text: str, *, path: str | None = None) -> Article:
             draft.drop(u.text, "after the article ends", u.source)
 
     extract_faq(draft)
+    draft.dropped.sort(key=lambda d: d.source.lines or (0, 0))
     return draft.build()
