@@ -201,3 +201,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def rows():
+    """The same figures as result rows for bench/run.py (targets from the platform issue)."""
+    from bench.common import Row
+
+    out = []
+    for key, value in run().items():
+        unit = "µs" if key.endswith("_us") else "ms"
+        target = 20.0
+        name = key[:-3].replace("_", " ")
+        out.append(Row("C", name, unit, target, "<=", 1, value, value, value, value))
+    return out
