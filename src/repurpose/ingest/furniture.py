@@ -101,6 +101,14 @@ _PHRASE_SCAN = re.compile(
 )
 _PHRASE_KIND = {f"k{i}": kind for i, (_, kind) in enumerate(PHRASES)}
 
+# every phrase above contains one of these words: lines without any skip the phrase scan
+_TRIGGERS = _set(
+    "leave post join email required enter save notify like more read see also most top editor "
+    "editor's editors don't dont miss sign log login get we site website uses use accept rights "
+    "copyright c skip back scroll author tags tagged tagged filed categories category topics "
+    "share tweet pin print min mins minute minutes"
+)
+
 END_KINDS = frozenset({"comments", "related", "form", "author", "tags"})
 
 REASONS = {
@@ -189,7 +197,9 @@ def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
         if kind:
             counts[kind] = counts.get(kind, 0) + 1
     hits = sum(counts.values())
-    if n <= 12 or hits * 20 >= n:  # long lines: phrases only matter among dense cue words
+    # long lines: phrases only matter among dense cue words; any line: only with a trigger word
+    dense = n <= 12 or (hits >= 2 and hits * 20 >= n)
+    if dense and (not _TRIGGERS.isdisjoint(lowered) or "©" in text):
         for m in _PHRASE_SCAN.finditer(text):
             kind = _PHRASE_KIND[m.lastgroup or ""]
             if n <= 12 or kind in ("cookie", "form", "legal"):
