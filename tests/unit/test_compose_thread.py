@@ -92,7 +92,7 @@ def test_no_post_opens_with_a_dangling_reference():
     c = compose(bakery_article(url=URL), Settings(), slug="solar")
     for thread in c.threads:
         for post in thread.posts[1:-1]:
-            body = post.text.split("\n\n")[-1]
+            body = post.text.split("\n")[-1]
             assert not opens_with_reference(body), (thread.platform, post.text)
 
 
@@ -118,7 +118,7 @@ def test_short_article_is_not_padded():
     c = compose(d.build(), Settings(social=Social(hashtags=0)), slug="tip")
     x = by_platform(c)["x"]
     assert len(x.posts) == 1
-    assert x.posts[0].text.startswith("One Oven Tip\n\nTurn the deck oven down")
+    assert x.posts[0].text.startswith("One Oven Tip\nTurn the deck oven down")
 
 
 def two_lessons(*, recap: bool) -> ArticleDraft:
@@ -150,7 +150,7 @@ def test_min_posts_reached_with_more_key_points_not_filler():
     assert sorted(set(middle)) == ["batteries-matter", "timing-matters"]
     body = " ".join(b.text for b in article.blocks())
     for post in x.posts[1:-1]:
-        sentence = post.text.split("\n\n")[-1].rsplit(" ", 1)[0]  # without the numbering
+        sentence = post.text.split("\n")[-1].rsplit(" ", 1)[0]  # without the numbering
         assert sentence in body
 
 
@@ -158,7 +158,7 @@ def test_the_same_sentence_is_never_posted_twice():
     article = two_lessons(recap=True).build()
     c = compose(article, Settings(social=Social(min_posts=9, hashtags=0)), slug="two")
     for thread in c.threads:
-        bodies = [p.text.split("\n\n")[-1].rsplit(" ", 1)[0] for p in thread.posts]
+        bodies = [p.text.split("\n")[-1].rsplit(" ", 1)[0] for p in thread.posts]
         assert len(set(bodies)) == len(bodies), thread.platform
 
 

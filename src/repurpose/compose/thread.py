@@ -9,6 +9,7 @@ sections — never with filler.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -50,7 +51,16 @@ def _units_per_post(limit: int) -> int:
 
 
 def _with_heading(heading: str, text: str) -> str:
-    return f"{heading}\n\n{text}" if heading else text
+    """Heading and text on consecutive lines: a blank line separates posts in a thread file."""
+    return f"{heading}\n{text}" if heading else text
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
+def single_spaced(text: str) -> str:
+    """No blank line inside a post (the thread file separates posts with one)."""
+    return _BLANK_LINES.sub("\n", text.strip())
 
 
 def _section_chunk(
@@ -177,14 +187,17 @@ def compose_thread(
 
     if not closing and tags:
         last = sections[-1] if sections else hook_chunk
-        if fits(f"{last.text}\n\n{tags}"):
-            last.text = f"{last.text}\n\n{tags}"
+        if fits(f"{last.text}\n{tags}"):
+            last.text = f"{last.text}\n{tags}"
         else:
             closing = Chunk(tags, ())
 
     def split(chunks: list[Chunk]):
         return split_thread(
-            [c.text for c in chunks], platform, numbering=social.numbering, max_posts=None
+            [single_spaced(c.text) for c in chunks],
+            platform,
+            numbering=social.numbering,
+            max_posts=None,
         )
 
     chunks = [hook_chunk, *sections, *([closing] if closing else [])]
