@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from repurpose.compose import compose
 from repurpose.compose.sentences import opens_with_reference
 from repurpose.config import Settings, Social, Utm
@@ -101,7 +103,12 @@ def test_thread_length_bounded_by_max_posts():
     c = compose(long_article().build(), settings, slug="habits")
     for thread in c.threads:
         assert len(thread.posts) <= 8, thread.platform
-        assert thread.posts[-1].text.startswith("Read the full article:")
+        if thread.platform == "linkedin":  # one post: at most max_posts - 2 section points
+            assert len(thread.posts) == 1
+            assert thread.posts[0].text.count("\n• ") == 6
+            assert "\nRead the full article:" in thread.posts[0].text
+        else:
+            assert thread.posts[-1].text.startswith("Read the full article:")
 
 
 def test_default_bounds_scale_with_the_article():
@@ -188,3 +195,50 @@ def test_threads_are_deterministic():
     a = long_article().build()
     first = compose(a, Settings(), slug="habits").model_dump_json()
     assert compose(a, Settings(), slug="habits").model_dump_json() == first
+
+
+# ---- LinkedIn: one post, not a chain ------------------------------------------------------
+
+
+def test_linkedin_is_one_unnumbered_post_with_hook_points_link_and_tags():
+    article = long_article(6).build()
+    c = compose(article, Settings(), slug="habits")
+    threads = by_platform(c)
+    linkedin = threads["linkedin"]
+    assert len(linkedin.posts) == 1
+    post = linkedin.posts[0]
+    platform = get_platform("linkedin")
+    assert post.length == platform.length(post.text) <= 3000
+    assert not re.search(r"\s\d+/\d+$", post.text), "a single post carries no numbering"
+    lines = post.text.split("\n")
+    assert lines[0] == article.title
+    assert lines[1].startswith("Small bakeries spend more")  # the hook
+    points = [ln for ln in lines if ln.startswith("• ")]
+    assert len(points) == 6
+    assert all(p.startswith(f"• Habit {i}: Oven Number {i} — ") for i, p in enumerate(points, 1))
+    assert lines[-2].startswith("Read the full article: " + URL)
+    assert "utm_medium=linkedin" in lines[-2]
+    assert lines[-1] == " ".join(c.hashtags)
+    # every section a point came from is cited
+    assert set(post.source) >= {b.id for s in article.sections[1:] for b in s.blocks}
+    # the reply-chain platforms are still chains
+    for name in ("x", "bluesky", "mastodon", "threads"):
+        assert len(threads[name].posts) > 1, name
+
+
+def test_linkedin_post_drops_the_smallest_sections_to_fit_a_lower_limit():
+    article = long_article(14).build()
+    full = by_platform(compose(article, Settings(), slug="h"))["linkedin"].posts[0]
+    settings = Settings(social=Social(limits={"linkedin": 900}))
+    post = by_platform(compose(article, settings, slug="h"))["linkedin"].posts
+    assert len(post) == 1
+    assert post[0].length <= 900 < full.length
+    assert post[0].text.count("• ") < full.text.count("• ")
+    assert URL in post[0].text
+
+
+def test_linkedin_falls_back_to_a_chain_when_not_even_the_hook_fits():
+    settings = Settings(social=Social(limits={"linkedin": 120}))
+    thread = by_platform(compose(long_article(4).build(), settings, slug="h"))["linkedin"]
+    assert len(thread.posts) > 1
+    assert all(p.length <= 120 for p in thread.posts)

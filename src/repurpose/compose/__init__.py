@@ -12,7 +12,7 @@ from repurpose.compose.faq import compose_faq
 from repurpose.compose.hashtags import hashtags as derive_hashtags
 from repurpose.compose.outline import outline
 from repurpose.compose.sentences import ArticleIndex, split_sentences
-from repurpose.compose.thread import compose_thread
+from repurpose.compose.thread import SINGLE_POST_PLATFORMS, compose_single_post, compose_thread
 from repurpose.config import Settings
 from repurpose.links import has_scheme, is_web_url, site_host, with_utm
 from repurpose.model import Article, Composition, Warning_
@@ -94,9 +94,12 @@ def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
         from repurpose.platforms import get_platform
     for name in settings.social.platforms:
         platform = get_platform(name, limit=settings.social.limits.get(name))
-        thread = compose_thread(
-            platform, article, settings, index, plan, hook, tags, tagged(platform.name)
-        )
+        args = (platform, article, settings, index, plan, hook, tags, tagged(platform.name))
+        thread = None
+        if platform.name in SINGLE_POST_PLATFORMS:
+            thread = compose_single_post(*args)
+        if thread is None:
+            thread = compose_thread(*args)
         threads.append(thread)
         over = [i for i, p in enumerate(thread.posts, 1) if p.length > thread.limit]
         if over:

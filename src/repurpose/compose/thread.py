@@ -1,4 +1,8 @@
-"""Social threads: a hook post, one post per major section, a closing post with link and tags.
+"""Social posts: reply chains (X, Bluesky, Mastodon, Threads) and single posts (LinkedIn).
+
+A chain is a hook post, one post per major section, a closing post with link and tags. A
+single-post platform gets one post: the title and hook, one key point per major section, the link
+and the tags, one line each (no numbering), as long as that fits the platform's limit.
 
 Every chunk becomes at least one post; the platform splitter (`repurpose.platforms.split_thread`)
 splits what does not fit and adds the numbering. Compose chooses chunks that fit when it can
@@ -29,6 +33,9 @@ from repurpose.model import Article, Post, Thread
 
 HEADING_MAX = 60  # a longer heading is left out of the post
 CLOSING_LABEL = "Read the full article:"
+# Platforms where one long post is the norm, not a chain of replies.
+SINGLE_POST_PLATFORMS = frozenset({"linkedin"})
+POINT_BULLET = "• "
 
 
 @dataclass
@@ -211,3 +218,70 @@ def compose_thread(
 
     posts = tuple(Post(text=p.text, length=p.length, source=chunks[p.chunk].source) for p in parts)
     return Thread(platform=platform.name, limit=platform.limit, posts=posts)
+
+
+def _point_line(heading: str, text: str) -> str:
+    """One key point of a single post: '• Heading: sentence' (no heading when it is long)."""
+    heading = normalize_space(heading)
+    if not heading or len(heading) > HEADING_MAX:
+        return POINT_BULLET + text
+    # "Heading: sentence"; a heading that has a colon of its own or ends in a stop gets a dash
+    sep = " — " if ":" in heading or heading[-1] in "?!.…" else ": "
+    return f"{POINT_BULLET}{heading}{sep}{text}"
+
+
+def compose_single_post(
+    platform,
+    article: Article,
+    settings: Settings,
+    index: ArticleIndex,
+    outline_: Outline,
+    hook: Sequence[Unit],
+    hashtags: Sequence[str],
+    link: str | None,
+) -> Thread | None:
+    """One post: title and hook, a key point per major section, link, tags — one line each.
+
+    Points of the smallest sections are dropped until the post fits; None when even the hook and
+    the link do not fit (the caller makes a chain instead)."""
+    from repurpose.platforms import split_thread
+
+    limit = platform.limit
+
+    def fits(text: str) -> bool:
+        return platform.length(text) <= limit
+
+    hook_chunk = _hook_chunk(article, index, outline_, hook, fits)
+    exclude = list(hook_chunk.units) if not outline_.intro_is_lead else []
+    tail = []
+    if link:
+        tail.append(f"{CLOSING_LABEL} {link}")
+    if hashtags:
+        tail.append(" ".join(hashtags))
+    slots = max(0, settings.social.max_posts - 1 - (1 if link else 0))
+
+    points: list[tuple[int, str, tuple[Unit, ...]]] = []  # (words of the group, line, units)
+    for group in choose_groups(list(outline_.groups), slots):
+        units = [u for s in group.sections for u in index.units.get(s.id, ())]
+        chosen = pick(index.score(units, group.headings), count=1, exclude=exclude)
+        if not chosen:
+            continue
+        points.append((group.words, _point_line(group.heading, join_units(chosen)), tuple(chosen)))
+        exclude.extend(chosen)
+
+    def assemble() -> str:
+        return single_spaced("\n".join([hook_chunk.text, *(p[1] for p in points), *tail]))
+
+    text = assemble()
+    while not fits(text) and points:
+        smallest = min(range(len(points)), key=lambda i: (points[i][0], -i))
+        del points[smallest]
+        text = assemble()
+    if not fits(text):
+        return None
+    parts = split_thread([text], platform, numbering="")
+    if len(parts) != 1:
+        return None
+    units = [*hook_chunk.units, *(u for p in points for u in p[2])]
+    post = Post(text=parts[0].text, length=parts[0].length, source=sources(units))
+    return Thread(platform=platform.name, limit=platform.limit, posts=(post,))
