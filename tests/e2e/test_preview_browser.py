@@ -121,9 +121,13 @@ def stop(p: Preview) -> None:
 
 
 def bump(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    """Save as editors do: write a temporary file, then rename it over the old one (one change
+    for the watcher, never a half-written file), with an mtime clearly newer than before."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    st = path.stat() if path.exists() else tmp.stat()
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    os.replace(tmp, path)
 
 
 @pytest.fixture(scope="module")
@@ -267,6 +271,7 @@ def test_live_reload_after_saving_the_article(preview, page, workspace):
         "document.getElementById('doc-title') && document.getElementById('doc-title').textContent.includes('Lantern 3.3')",
     )
     elapsed = time.monotonic() - t0
+    print(f"live reload took {elapsed:.2f}s")
     assert elapsed < 1.5, f"reload took {elapsed:.2f}s"
     assert page.evaluate("document.body.dataset.version") != version
     assert visible_panels(page) == ["threads"]  # the open tab stays open

@@ -20,9 +20,13 @@ ARTICLE = EXAMPLES / "product-update.md"
 
 
 def touch_later(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    """Save as editors do: write a temporary file, then rename it over the old one (one change
+    for the watcher, never a half-written file), with an mtime clearly newer than before."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    st = path.stat() if path.exists() else tmp.stat()
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    os.replace(tmp, path)
 
 
 @pytest.fixture

@@ -54,12 +54,10 @@ def command(article, port, host, open_browser, templates, config_path, db, stati
     """Show ARTICLE's email, threads, FAQ and calendar in a browser, re-rendered on every save
     of the article, a template or the config."""
     from repurpose.preview.server import Options, export_static, serve
-    from repurpose.ui import info
 
     opts = Options(article=article, config=config_path, templates=templates, db=db)
     if static_dir:
         index = export_static(opts, static_dir)
-        info(f"wrote {index}")
         click.echo(str(index))
         return 0
     serve(opts, host=host, port=port, open_browser=open_browser)
