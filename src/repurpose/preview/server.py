@@ -205,6 +205,10 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.check_host = check_host
         self.assets = static_assets()
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            import socket
+
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
 
     @property
