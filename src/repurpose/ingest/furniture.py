@@ -32,6 +32,7 @@ STOPWORDS = _set(
 CUES: dict[str, frozenset[str]] = {
     "comments": _set(
         "comment comments commenting commented reply replies discussion disqus responses "
+        "rate rating ratings "
     ),
     "related": _set(
         "related popular trending recommended recent latest must-read picks read next "
@@ -70,7 +71,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.I), kind)
     for p, kind in (
         (
-            r"\bleave a (reply|comment)\b|\bpost (a )?comment\b|\bjoin the (discussion|conversation)",
+            r"\bleave a (reply|comment|review|rating)\b|\bpost (a )?comment\b|\bjoin the (discussion|conversation)",
             "comments",
         ),
         (r"\byour email address will not be published|\brequired fields are marked", "form"),
@@ -92,6 +93,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\W*\d+\s*(min|mins|minutes?)\.?\s*(read|reading|listen)\b", "reading-time"),
         (r"^\s*(tags|tagged|tagged with|filed under|categories|category|topics)\s*:", "tags"),
         (r"^\s*(share|tweet|pin|email|print)( (this|on \w+|article|story|post))?:?\s*$", "share"),
+        (r"\btag us\b", "share"),
     )
 )
 
@@ -105,6 +107,7 @@ _PHRASE_KIND = {f"k{i}": kind for i, (_, kind) in enumerate(PHRASES)}
 _TRIGGERS = _set(
     "leave post join email required enter save notify like more read see also most top editor "
     "editor's editors don't dont miss sign log login get we site website uses use accept rights "
+    "review rating tag "
     "copyright c skip back scroll author tags tagged tagged filed categories category topics "
     "share tweet pin print min mins minute minutes"
 )
@@ -123,6 +126,9 @@ REASONS = {
     "tags": "tags/categories",
     "form": "comment or sign-up form",
     "author": "author box",
+    "contents": "table of contents",
+    "box": "widget box (sponsor, sign-up or comment)",
+    "subtitle": "subtitle (used as the description)",
     "placeholder": "template placeholder",
     "reading-time": "reading-time note",
 }
@@ -198,7 +204,7 @@ def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
             counts[kind] = counts.get(kind, 0) + 1
     hits = sum(counts.values())
     # long lines: phrases only matter among dense cue words; any line: only with a trigger word
-    dense = n <= 12 or (hits >= 2 and hits * 20 >= n)
+    dense = n <= 16 or (hits >= 2 and hits * 20 >= n)
     if dense and (not _TRIGGERS.isdisjoint(lowered) or "©" in text):
         for m in _PHRASE_SCAN.finditer(text):
             kind = _PHRASE_KIND[m.lastgroup or ""]
@@ -295,10 +301,22 @@ _BYLINE = re.compile(
 )
 
 
+_DATED_BYLINE = re.compile(
+    r"^\s*(?i:posted|published|written|updated)(?:\s+on)?\s+(?P<when>.{6,40}?)\s+(?i:by)\s+(?P<by>.+)$"
+)
+
+
 def byline(text: str) -> tuple[str, date | None] | None:
-    """'By Jane Doe | March 3, 2024' → ('Jane Doe', date(2024, 3, 3)); None when not a byline."""
+    """'By Jane Doe | March 3, 2024' → ('Jane Doe', date(2024, 3, 3)); None when not a byline.
+
+    'Posted on March 3, 2024 by Jane Doe' is one too (the date first)."""
     if len(text) > 140:
         return None
+    m = _DATED_BYLINE.match(text)
+    if m and dateline(m.group("when")):
+        found = byline("By " + m.group("by"))
+        if found and not found[1]:
+            return found[0], dateline(m.group("when"))
     m = _BYLINE.match(text)
     if not m:
         return None

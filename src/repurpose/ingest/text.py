@@ -50,8 +50,9 @@ _CAPTION = re.compile(
     re.I,
 )
 _QUOTE = re.compile(r"^\s*>\s?")
+_BUTTONS = re.compile(r"[^\s.!?] {3,}\S")  # "Jump to Recipe   Print Recipe": a row of buttons
 
-PROSE, HEADING, LIST, SHORT, FURNITURE, MENU, DATE, BYLINE, PLACEHOLDER, QUOTE = [
+PROSE, HEADING, LIST, SHORT, FURNITURE, MENU, DATE, BYLINE, PLACEHOLDER, QUOTE, CAPTION = [
     "prose",
     "heading",
     "list",
@@ -62,6 +63,7 @@ PROSE, HEADING, LIST, SHORT, FURNITURE, MENU, DATE, BYLINE, PLACEHOLDER, QUOTE =
     "byline",
     "placeholder",
     "quote",
+    "caption",
 ]
 
 
@@ -211,18 +213,31 @@ def _classify(units: list[Unit]) -> None:
         u.cue = fu.cue(u.body, u.tokens)
         if u.cue and (u.cue.strength >= 0.6 or (u.n > 12 and u.cue.strength >= 0.15)):
             u.kind = FURNITURE
-        elif fu.separator_count(u.text) >= (1 if u.n <= 6 else 2) or fu.link_density(u.text) > 0.5:
+        elif _CAPTION.match(u.text) and u.n <= 25 and not u.marker:
+            u.kind = SHORT  # "Photo: …", "Image credit …": an image caption, never a heading
+        elif (
+            fu.separator_count(u.text) >= (1 if u.n <= 6 else 2)
+            or fu.link_density(u.text) > 0.5
+            or (u.n <= 8 and _BUTTONS.search(u.text))
+        ):
             u.kind = MENU
+        elif (
+            u.body.endswith("?")
+            and not u.marker
+            and _title_case(u.tokens)
+            and _headingish(u, u.body)
+        ):
+            u.kind = HEADING  # "Is Remote Work Here to Stay?": a question written as a headline
         elif _is_prose(u, stop):
             u.kind = PROSE
         elif u.marker:
             u.kind = LIST
-        elif _CAPTION.match(u.text) and u.n <= 25:
-            u.kind = SHORT  # "Photo: …", "Image credit …": an image caption, never a heading
         elif _headingish(u, u.body):
             u.kind = HEADING
         else:
             u.kind = SHORT
+    _captions(units)
+    _contents(units)
     # runs of very short unpunctuated lines with no blank line between them: menus and widgets;
     # runs of headline-like lines with no blank line between them: lists of other articles
     i = 0
@@ -250,6 +265,7 @@ def _classify(units: list[Unit]) -> None:
                 if u.kind != FURNITURE:
                     u.kind = MENU
         i = max(j, k, i + 1)
+    _boxes(units)
     # list groups: consecutive marked lines; a lone marked line heading prose is a heading
     group = 0
     i = 0
@@ -267,7 +283,13 @@ def _classify(units: list[Unit]) -> None:
         ):
             j += 1
         nxt = units[j] if j < len(units) else None
-        lone = j - i == 1 and nxt is not None and nxt.kind == PROSE and nxt.gap == 0
+        lone = (
+            j - i == 1
+            and nxt is not None
+            and nxt.kind == PROSE
+            # "1. Do this" on its own line and then its paragraph: a listicle's heading
+            and (nxt.gap == 0 or (u.marker == "number" and u.gap >= 1 and nxt.chunk != u.chunk))
+        )
         if lone and (
             (u.kind in (HEADING, LIST) and _headingish(u, u.body))
             or (u.body.endswith("?") and u.n <= 18)
@@ -279,6 +301,117 @@ def _classify(units: list[Unit]) -> None:
         for v in units[i:j]:
             v.kind, v.group = LIST, group
         i = j
+
+
+def _title_case(tokens: list[str]) -> bool:
+    """Most words capitalised, as in a headline ("Is Remote Work Here to Stay?")."""
+    big = [t for t in tokens if t.lower() not in fu.STOPWORDS or t[:1].isupper()]
+    caps = sum(1 for t in big if t[:1].isupper() or t[:1].isdigit())
+    return len(big) >= 3 and caps >= 0.75 * len(big)
+
+
+def _sentence_case(tokens: list[str]) -> bool:
+    """First word capitalised, the rest mostly not ("A gentle guide to trail running")."""
+    rest = [t for t in tokens[1:] if t.lower() not in fu.STOPWORDS]
+    return len(tokens) >= 4 and sum(1 for t in rest if t[:1].isupper()) * 3 <= len(rest)
+
+
+def _norm(text: str) -> str:
+    return " ".join(fu.words(text)).lower()
+
+
+def _contents(units: list[Unit]) -> None:
+    """A table of contents: a run of short lines that come back later, in order, as headings.
+
+    The run (and a short line naming it just above, "Contents", "In this article") is furniture.
+    """
+    later: dict[str, int] = {}
+    for i, u in enumerate(units):
+        if u.n <= 18 and u.kind in (HEADING, LIST, SHORT):
+            later[_norm(u.body)] = i
+    if len(later) < 3:
+        return
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and units[j].chunk == units[i].chunk:
+            j += 1
+        chunk = units[i:j]
+        hits = [k for k, u in enumerate(chunk) if later.get(_norm(u.body), -1) >= j]
+        if len(hits) >= 2 and len(hits) >= 0.6 * len(chunk):
+            first = hits[0]
+            if first > 1:
+                i = j
+                continue
+            if first == 0 and i > 0 and units[i - 1].chunk == units[i].chunk - 1:
+                head = units[i - 1]  # the name of the list, on its own line above it
+                if head.kind in (HEADING, SHORT, MENU) and head.n <= 4:
+                    head.kind, head.cue = FURNITURE, fu.Cue("contents", 1.0)
+            for u in chunk:
+                u.kind, u.cue = FURNITURE, fu.Cue("contents", 1.0)
+        i = j
+
+
+def _boxes(units: list[Unit]) -> None:
+    """Widget boxes: a block of lines with no blank line between them, in a page whose paragraphs
+    are separated by blank lines, that is opened or closed by a cue line ("Sponsored by …",
+    "Related", "Reply", "Subscribe") or made of cue lines. Sponsor blocks, sign-up forms,
+    related boxes, comments (name, date, text, "Reply")."""
+    prose = [u for u in units if u.kind == PROSE]
+    if len(prose) < 3 or sum(1 for u in prose if u.gap or u is units[0]) < 0.6 * len(prose):
+        return  # no blank-line rhythm: every line is its own paragraph, no boxes to see
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and units[j].chunk == units[i].chunk:
+            j += 1
+        box = units[i:j]
+        i = j
+        if len(box) < 2 or sum(1 for u in box if u.marker) * 2 >= len(box):
+            continue
+        if any(u.kind in (QUOTE, PLACEHOLDER) for u in box):
+            continue
+        first, last = box[0], box[-1]
+        cue: fu.Cue | None = None
+        if (
+            first.cue
+            and first.n <= 10
+            and first.kind in (HEADING, SHORT, FURNITURE, MENU)
+            and not first.body.endswith("?")
+        ):
+            cue = first.cue
+        elif last.cue and last.n <= 6 and last.kind in (HEADING, SHORT, FURNITURE, MENU):
+            cue = last.cue
+        else:
+            cued = [u for u in box if u.kind in (FURNITURE, MENU) and not u.marker]
+            if len(cued) >= 2 and len(cued) * 5 >= len(box) * 2:
+                cue = next((u.cue for u in cued if u.cue), fu.Cue("box", 1.0))
+        if cue is None:
+            continue
+        dated = any(u.kind in (DATE, BYLINE) for u in box)
+        for u in box:
+            if u.kind in (DATE, BYLINE):
+                continue  # a dateline stays one: the article's date may sit in a menu block
+            if u.kind == PROSE and u.n >= 25 and not dated and u is not first:
+                continue  # a long paragraph glued to a widget line stays the article's
+            u.kind, u.cue = FURNITURE, fu.Cue(cue.kind, 1.0)
+
+
+def _captions(units: list[Unit]) -> None:
+    """A short line right above a "Photo: …" credit line, with no blank line between: a caption."""
+    for k in range(1, len(units)):
+        a, b = units[k - 1], units[k]
+        if (
+            b.kind == SHORT
+            and _CAPTION.match(b.text)
+            and a.chunk == b.chunk
+            and (k == 1 or units[k - 2].chunk != a.chunk)
+            and (k + 1 == len(units) or units[k + 1].chunk != b.chunk)
+            and a.kind in (PROSE, HEADING, SHORT)
+            and not a.marker
+            and a.n <= 30
+        ):
+            a.kind, b.kind = CAPTION, CAPTION
 
 
 def _list_is_article(items: list[Unit]) -> bool:
@@ -312,7 +445,7 @@ def _score(units: list[Unit]) -> None:
             u.score = 0.5 * u.n * damp if u.group in article_lists else -1.5
         elif u.kind == QUOTE:
             u.score = 0.8 * u.n * damp
-        elif u.kind in (HEADING, DATE, BYLINE):
+        elif u.kind in (HEADING, DATE, BYLINE, CAPTION):
             u.score = -1.0
         elif u.kind == SHORT:
             u.score = -2.0
@@ -335,12 +468,30 @@ def _main_run(units: list[Unit]) -> tuple[int, int] | None:
     while s < e and units[s].score <= 0:
         s += 1
     for k in range(s + 1, e + 1):  # the article stops where comments or related lists begin
-        if _end_marker(units[k]):
+        if _end_marker(units[k]) and not _resumes(units, k, e):
             e = k - 1
             while e > s and units[e].score <= 0:
                 e -= 1
             break
     return s, e
+
+
+def _resumes(units: list[Unit], k: int, e: int) -> bool:
+    """A related box or "Read more" line in the middle of the article: paragraphs follow it
+    (at least two, 40 words) before the next end marker, so the article goes on after it."""
+    cue = units[k].cue
+    if cue is None or cue.kind != "related":
+        return False
+    count = words = 0
+    for u in units[k + 1 : e + 1]:
+        if _end_marker(u) and u.cue is not None and u.cue.kind != "related":
+            break
+        if u.kind == PROSE:
+            count += 1
+            words += u.n
+            if count >= 2 and words >= 40:
+                return True
+    return False
 
 
 # ---- 4. title, alt lines, meta ----------------------------------------------------------------
@@ -359,6 +510,12 @@ def _echoes(u: Unit, other: Unit | None) -> bool:
     return bool(mine) and sum(t in theirs for t in mine) >= 0.8 * len(mine)
 
 
+def _alone(units: list[Unit], j: int) -> bool:
+    """units[j] is the only unit of its block (blank lines around it)."""
+    c = units[j].chunk
+    return (j == 0 or units[j - 1].chunk != c) and (j + 1 == len(units) or units[j + 1].chunk != c)
+
+
 def _lead_in(units: list[Unit], s: int) -> list[int]:
     """Indices of the heading/date/byline lines right before the main run (nearest last)."""
     found: list[int] = []
@@ -371,10 +528,12 @@ def _lead_in(units: list[Unit], s: int) -> list[int]:
             headings += u.kind == HEADING
         elif u.kind == PLACEHOLDER or (u.kind == FURNITURE and not _end_marker(u)):
             pass  # share buttons, ad slots between the headline and the text
-        elif u.kind == SHORT and _CAPTION.match(u.text):
+        elif (u.kind == SHORT and _CAPTION.match(u.text)) or u.kind == CAPTION:
             found.append(j)
         elif u.kind == SHORT and u.n <= 6 and skipped < 2:
             skipped += 1  # "5 min read", "Updated": small print between headline and text
+        elif u.kind == MENU and skipped < 2 and _alone(units, j):
+            skipped += 1  # a row of buttons ("Jump to recipe   Print") under the headline
         else:
             break
         j -= 1
@@ -403,6 +562,24 @@ def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | Non
         if (overlap, units[i].n) > (best_overlap, units[best].n):
             best, best_overlap = i, overlap
     return best
+
+
+def _subtitle(units: list[Unit], t: int | None, s: int, e: int) -> int | None:
+    """A sentence-case line right under a Title Case headline, before the text starts, in a page
+    whose headings are Title Case too: the standfirst ("A gentle guide to …"), not a section."""
+    if t is None or t + 1 >= s:
+        return None
+    d = units[t + 1]
+    if d.kind != HEADING or not _title_case(units[t].tokens) or not _sentence_case(d.tokens):
+        return None
+    if _echoes(d, units[t]):
+        return None  # repeats the headline: an image's alt text
+    if any(units[k].kind in (HEADING, PROSE, LIST, QUOTE) for k in range(t + 2, s)):
+        return None
+    heads = [u for u in units[s : e + 1] if u.kind == HEADING]
+    if heads and sum(1 for u in heads if _title_case(u.tokens)) * 2 < len(heads):
+        return None
+    return t + 1
 
 
 def _title_fallback(units: list[Unit], s: int, path: str | None) -> str:
@@ -485,6 +662,10 @@ def read(text: str, *, path: str | None = None) -> Article:
         draft.title = _title_fallback(units, s, path)
         title_unit = None
     body_start = t + 1 if t is not None else (lead[0] if lead else s)
+    dek = _subtitle(units, t, s, e)
+    if dek is not None:
+        draft.meta["description"] = units[dek].body
+        body_start = dek + 1
 
     # meta: dates and bylines near the start (the lead-in first, then the page top, then the body)
     published: date | None = None
@@ -511,7 +692,9 @@ def read(text: str, *, path: str | None = None) -> Article:
         u = units[i]
         if i == t:
             continue
-        if i in meta_units:
+        if i == dek:
+            draft.drop(u.text, fu.REASONS["subtitle"], u.source)
+        elif i in meta_units:
             what = "dateline" if u.kind == DATE else "byline"
             draft.drop(u.text, f"{what} (used as article metadata)", u.source)
         elif u.kind == HEADING and i in lead:
@@ -541,7 +724,7 @@ def read(text: str, *, path: str | None = None) -> Article:
     for k, i in enumerate(kept):
         u = units[i]
         nxt = units[kept[k + 1]] if k + 1 < len(kept) else None
-        if u.kind == SHORT and _CAPTION.match(u.text):
+        if (u.kind == SHORT and _CAPTION.match(u.text)) or u.kind == CAPTION:
             images.add(i)
         elif u.kind == HEADING and u.body.endswith(":") and nxt is not None and nxt.kind == LIST:
             pass  # "The main steps were:" introduces its list: a paragraph
@@ -568,7 +751,18 @@ def read(text: str, *, path: str | None = None) -> Article:
         if i in heads:
             section = draft.section(u.text, level[i], u.source)
         elif i in images:
-            section.add("image", alt=u.text, source=u.source)
+            nxt_i = kept[k + 1] if k + 1 < len(kept) else -1
+            if u.kind == CAPTION and nxt_i == i + 1 and units[nxt_i].kind == CAPTION:
+                credit = units[nxt_i]  # the caption, then its "Photo: …" credit line
+                section.add(
+                    "image",
+                    alt=u.text,
+                    caption=credit.text,
+                    source=Source(lines=(u.start, credit.end)),
+                )
+                k += 1
+            else:
+                section.add("image", alt=u.text, source=u.source)
         elif u.kind == LIST and u.group >= 0:
             items = [u]
             while k + 1 < len(kept) and units[kept[k + 1]].group == u.group:

@@ -1,0 +1,278 @@
+"""Plain-text reader on the shapes marketers paste: newsletters, blog pages, news, listicles …
+
+Each fixture is written for these tests (own prose). For each one the exact title, the section
+headings with their levels, the FAQ questions, how many paragraphs survive (so real content after
+mid-article furniture is not lost) and that no furniture line reached a block are asserted.
+"""
+
+from __future__ import annotations
+
+from repurpose.ingest import read_article
+from repurpose.model import Article, Image, ListBlock, Paragraph
+
+from ..conftest import FIXTURES
+from .test_ingest_text import assert_no_furniture_in_blocks, assert_sources_in_order, headings
+
+TEXT = FIXTURES / "text"
+
+
+def load(name: str) -> Article:
+    return read_article(str(TEXT / name))
+
+
+def paragraphs(a: Article) -> list[str]:
+    return [b.text for b in a.blocks() if isinstance(b, Paragraph)]
+
+
+def kept_text(a: Article) -> str:
+    parts = [a.title, *(s.heading or "" for s in a.sections)]
+    for b in a.blocks():
+        parts.extend(b.items if isinstance(b, ListBlock) else [getattr(b, "text", "")])
+        if isinstance(b, Image):
+            parts.append(b.alt)
+    parts.extend(f"{f.question}\n{f.answer}" for f in a.faq)
+    return "\n".join(parts)
+
+
+def dropped(a: Article) -> set[str]:
+    return {d.text for d in a.dropped}
+
+
+def check(a: Article) -> None:
+    """No dropped line in any block, FAQ item, heading or the title.
+
+    A table of contents repeats the headings by nature: its lines may only match headings."""
+    contents = {d.text for d in a.dropped if d.reason.startswith("table of contents")}
+    if contents:
+        blocks = [kept_text(a.model_copy(update={"sections": ()}))]
+        for b in a.blocks():
+            blocks.extend(b.items if isinstance(b, ListBlock) else [getattr(b, "text", "")])
+        assert not contents & set("\n".join(blocks).split("\n"))
+        repeated = contents & {s.heading for s in a.sections}
+        assert repeated
+        rest = tuple(d for d in a.dropped if d.text not in repeated)
+        a = a.model_copy(update={"dropped": rest})
+    assert_no_furniture_in_blocks(a)
+    assert_sources_in_order(a)
+
+
+def test_newsletter_copied_from_an_email():
+    a = load("newsletter-email.txt")
+    assert a.title == "Three Small Habits That Make Shop Floors Safer"
+    assert headings(a) == [
+        (2, None),
+        (2, "The two-minute walk"),
+        (2, "Tools back where they live"),
+        (2, "Say the hazard out loud"),
+    ]
+    assert a.faq == ()
+    paras = paragraphs(a)
+    assert len(paras) == 8
+    assert paras[0].startswith("Every quarter we ask")
+    assert paras[-1].startswith("That is all for this week")
+    text = kept_text(a)
+    for furniture in (
+        "View in browser",
+        "Hi there,",
+        "sponsored",
+        "FIELD15",
+        "Shop now",
+        "Cheers,",
+        "Maya Lindgren",
+        "Unsubscribe",
+        "Forward this email",
+        "Mill Lane",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_wordpress_page_with_contents_author_box_and_headless_comments():
+    a = load("wordpress-toc-comments.txt")
+    assert a.title == "How to Start a Compost Bin on a Small Balcony"
+    assert a.author == "Lena Hart"
+    assert str(a.published) == "2024-04-09"
+    assert headings(a) == [
+        (2, None),
+        (2, "Why Compost on a Balcony"),
+        (2, "Choosing a Container"),
+        (2, "What Goes In and What Stays Out"),
+        (2, "Keeping Smells Away"),
+        (2, "Using the Finished Compost"),
+    ]
+    assert a.faq == ()
+    paras = paragraphs(a)
+    assert len(paras) == 8
+    assert paras[0].startswith("You do not need a garden")
+    assert paras[-1].startswith("After two to four months")
+    lists = [b for b in a.blocks() if isinstance(b, ListBlock)]
+    assert len(lists) == 1 and len(lists[0].items) == 3
+    # the contents list is dropped (its lines are the headings, once)
+    assert {"Table of Contents", "Skip to content", "Home » Gardening » Composting"} <= dropped(a)
+    text = kept_text(a)
+    for furniture in (
+        "writes about growing food",
+        "Tags:",
+        "Pinterest",
+        "You may also like",
+        "Strawberries",
+        "Tomasz",
+        "worm bin last spring",
+        "bokashi bucket smell",
+        "Reply",
+        "Post Comment",
+        "Website",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_news_story_with_ads_read_more_and_a_related_box_mid_article():
+    a = load("news-ads-related.txt")
+    assert a.title == "City Council Approves Night Buses for the Eastern Suburbs"
+    assert a.author == "Rosa Delgado"
+    assert str(a.published) == "2024-10-22"
+    assert headings(a) == [
+        (2, None),
+        (2, "How the routes were chosen"),
+        (2, "What it will cost"),
+    ]
+    paras = paragraphs(a)
+    assert len(paras) == 8
+    # the text after the "Read more" line, the related box and the ads is still the article
+    assert any(p.startswith("The transit authority expects") for p in paras)
+    assert paras[-1].startswith("Drivers' union representative")
+    # photo captions are images, not paragraphs or headings
+    images = [b for b in a.blocks() if isinstance(b, Image)]
+    assert [i.alt for i in images] == [
+        "A night bus leaves the central station during a trial run last month.",
+        "The driver of the trial bus waits at the hospital stop.",
+    ]
+    text = kept_text(a)
+    for furniture in (
+        "Advertisement",
+        "Read more",
+        "Tram fares",
+        "Cycle lanes",
+        "Most Read",
+        "Storm warning",
+        "All rights reserved",
+        "Weather",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_listicle_with_numbered_headings():
+    a = load("listicle-numbered.txt")
+    assert a.title == "7 Ways to Write Subject Lines People Actually Open"
+    assert str(a.published) == "2025-02-05"
+    assert headings(a) == [
+        (2, None),
+        (2, "1. Lead with the reader's problem"),
+        (2, "2. Keep it under fifty characters"),
+        (2, "3. Use numbers when you have them"),
+        (2, "4. Avoid words that sound like an advert"),
+        (2, "5. Write the preview text on purpose"),
+        (2, "6. Test one change at a time"),
+        (2, "7. Read it out loud"),
+    ]
+    assert not any(isinstance(b, ListBlock) for b in a.blocks())
+    assert len(paragraphs(a)) == 9
+    text = kept_text(a)
+    for furniture in (
+        "Blog / Marketing",
+        "Share this article",
+        "LinkedIn",
+        "Recommended",
+        "Grow a List",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_recipe_with_steps_and_q_dot_faq():
+    a = load("recipe-howto-faq.txt")
+    assert a.title == "Easy Overnight Oat Bread"
+    assert headings(a) == [(2, None), (2, "Ingredients"), (2, "Method")]
+    lists = [b for b in a.blocks() if isinstance(b, ListBlock)]
+    assert [(len(b.items), b.ordered) for b in lists] == [(6, False), (5, True)]
+    assert [f.question for f in a.faq] == [
+        "Can I use wholemeal flour instead of white flour?",
+        "My kitchen is very warm. Will the dough over-rise?",
+        "How do I store the bread?",
+    ]
+    assert a.faq[2].answer == (
+        "Keep it cut side down on a board for up to two days.\n\n"
+        "For longer storage, slice the loaf and freeze the slices in a bag, then toast them "
+        "straight from the freezer."
+    )
+    assert len(paragraphs(a)) == 2
+    text = kept_text(a)
+    for furniture in ("Jump to Recipe", "Print Recipe", "Recipes ›", "Tag us", "Rate this", "★"):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_page_copied_without_blank_lines():
+    a = load("no-blank-lines.txt")
+    assert a.title == "Why Our Library Opened on Sundays"
+    assert str(a.published) == "2025-03-18"
+    assert headings(a) == [
+        (2, None),
+        (2, "The Case for Opening"),
+        (2, "Who Came Through the Door"),
+        (2, "Paying for the Extra Hours"),
+        (2, "What Happens Next"),
+    ]
+    paras = paragraphs(a)
+    assert len(paras) == 7  # single newlines separate paragraphs: none are glued together
+    assert paras[2].startswith("The staff proposed a trial")
+    check(a)
+
+
+def test_question_headings_are_headings_not_an_faq():
+    a = load("question-headings.txt")
+    assert a.title == "Is Remote Work Here to Stay for Small Agencies?"
+    assert str(a.published) == "2025-01-27"
+    assert headings(a) == [
+        (2, None),
+        (2, "Who Went Back to the Office?"),
+        (2, "What Did Agencies Give Up?"),
+        (2, "The Hiring Picture"),
+        (2, "Does Culture Suffer?"),
+        (2, "Looking Ahead"),
+    ]
+    assert a.faq == ()
+    assert len(paragraphs(a)) == 8
+    check(a)
+
+
+def test_cookie_banner_and_signup_block_mid_article():
+    a = load("cookie-signup.txt")
+    assert a.title == "Trail Running for Complete Beginners"
+    assert a.description == "A gentle guide to leaving the pavement behind"
+    assert headings(a) == [
+        (2, None),
+        (2, "Start Slower Than You Think"),
+        (2, "Shoes Matter More Than Anything Else"),
+        (2, "Learn to Read the Ground"),
+        (2, "Tell Someone Where You Are Going"),
+    ]
+    paras = paragraphs(a)
+    assert len(paras) == 7
+    assert paras[3].startswith("Look three or four steps ahead")  # after the signup block
+    text = kept_text(a)
+    for furniture in (
+        "cookies",
+        "Accept all",
+        "weekly running tips",
+        "Join 20,000",
+        "Enter your email",
+        "Subscribe",
+        "No spam",
+        "Privacy Policy",
+        "©",
+    ):
+        assert furniture not in text, furniture
+    check(a)
