@@ -7,6 +7,8 @@ mid-article furniture is not lost) and that no furniture line reached a block ar
 
 from __future__ import annotations
 
+import re
+
 from repurpose.ingest import read_article
 from repurpose.model import Article, Image, ListBlock, Paragraph
 
@@ -48,7 +50,8 @@ def check(a: Article) -> None:
         for b in a.blocks():
             blocks.extend(b.items if isinstance(b, ListBlock) else [getattr(b, "text", "")])
         assert not contents & set("\n".join(blocks).split("\n"))
-        repeated = contents & {s.heading for s in a.sections}
+        heads = {s.heading for s in a.sections}
+        repeated = {t for t in contents if re.sub(r"^\d+[.)]\s+", "", t) in heads}
         assert repeated
         rest = tuple(d for d in a.dropped if d.text not in repeated)
         a = a.model_copy(update={"dropped": rest})
@@ -275,4 +278,35 @@ def test_cookie_banner_and_signup_block_mid_article():
         "©",
     ):
         assert furniture not in text, furniture
+    check(a)
+
+
+def test_related_headlines_with_blank_lines_between_them():
+    """The same news page with its mid-article related list spread over separate lines."""
+    from repurpose.ingest.text import read
+
+    text = (TEXT / "news-ads-related.txt").read_text(encoding="utf-8")
+    box = "Related\nTram fares to rise by five percent in spring\nCycle lanes on the ring road"
+    assert box in text
+    text = text.replace(box, box.replace("Related", "Related stories").replace("\n", "\n\n"))
+    text = text.replace("next week\nStation car", "next week\n\nStation car")
+    a = read(text, path="news.txt")
+    assert headings(a) == [(2, None), (2, "How the routes were chosen"), (2, "What it will cost")]
+    assert len(paragraphs(a)) == 8
+    assert "Tram fares" not in kept_text(a) and "Station car park" not in kept_text(a)
+    check(a)
+
+
+def test_numbered_contents_list_with_a_colon_header():
+    from repurpose.ingest.text import read
+
+    text = (TEXT / "wordpress-toc-comments.txt").read_text(encoding="utf-8")
+    toc = text[text.index("Table of Contents") : text.index("\n\nYou do not need")]
+    items = toc.split("\n")[1:]
+    numbered = "In this article:\n\n" + "\n".join(f"{n}. {t}" for n, t in enumerate(items, 1))
+    a = read(text.replace(toc, numbered), path="compost.txt")
+    assert a.title == "How to Start a Compost Bin on a Small Balcony"
+    assert [h for _, h in headings(a)] == [None, *items]
+    assert "In this article:" in dropped(a)
+    assert not any(isinstance(b, ListBlock) and len(b.items) == 5 for b in a.blocks())
     check(a)

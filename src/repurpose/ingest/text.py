@@ -468,7 +468,9 @@ def _main_run(units: list[Unit]) -> tuple[int, int] | None:
     while s < e and units[s].score <= 0:
         s += 1
     for k in range(s + 1, e + 1):  # the article stops where comments or related lists begin
-        if _end_marker(units[k]) and not _resumes(units, k, e):
+        if _end_marker(units[k]) and _resumes(units, k, e):
+            _related_list(units, k)
+        elif _end_marker(units[k]):
             e = k - 1
             while e > s and units[e].score <= 0:
                 e -= 1
@@ -492,6 +494,27 @@ def _resumes(units: list[Unit], k: int, e: int) -> bool:
             if count >= 2 and words >= 40:
                 return True
     return False
+
+
+def _related_list(units: list[Unit], k: int) -> None:
+    """The headlines under a mid-article "Related" line, up to the next paragraph, are its list;
+    the last one stays a heading when the paragraph under it uses its words."""
+    j = k + 1
+    while j < len(units) and units[j].kind in (HEADING, SHORT, MENU, LIST, FURNITURE):
+        j += 1
+    if j >= len(units) or units[j].kind != PROSE:
+        return
+    last = j - 1
+    if (
+        last > k
+        and units[last].kind == HEADING
+        and _content(units[last].tokens) & _content(units[j].tokens)
+    ):
+        last -= 1
+    assert units[k].cue is not None
+    for u in units[k + 1 : last + 1]:
+        if u.kind != FURNITURE:
+            u.kind, u.cue, u.score = FURNITURE, units[k].cue, -8.0
 
 
 # ---- 4. title, alt lines, meta ----------------------------------------------------------------
