@@ -310,3 +310,24 @@ def test_numbered_contents_list_with_a_colon_header():
     assert "In this article:" in dropped(a)
     assert not any(isinstance(b, ListBlock) and len(b.items) == 5 for b in a.blocks())
     check(a)
+
+
+def test_paragraph_glued_to_a_widget_line_stays():
+    """A share line right under a paragraph (no blank line) is dropped; the paragraph is not."""
+    from repurpose.ingest.text import read
+
+    glued = (
+        "The second paragraph also has plenty of words so that the reader sees it as prose, "
+        "and a share row sits right under it with no blank line at all in between them."
+    )
+    text = (
+        "My Small Test Title\n\n"
+        "The first paragraph of the article is long enough to be prose, and it tells the reader "
+        "what is going on here today.\n\n"
+        f"{glued}\nShare this:\n\n"
+        "The third paragraph comes after, with its own words and enough of them to count as "
+        "ordinary article prose for the reader.\n"
+    )
+    a = read(text, path="x.txt")
+    assert len(paragraphs(a)) == 3 and paragraphs(a)[1] == glued
+    assert [d.text for d in a.dropped] == ["Share this:"]

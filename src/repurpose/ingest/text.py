@@ -392,7 +392,7 @@ def _boxes(units: list[Unit]) -> None:
         for u in box:
             if u.kind in (DATE, BYLINE):
                 continue  # a dateline stays one: the article's date may sit in a menu block
-            if u.kind == PROSE and u.n >= 25 and not dated and u is not first:
+            if u.kind == PROSE and u.n >= 25 and not dated:
                 continue  # a long paragraph glued to a widget line stays the article's
             u.kind, u.cue = FURNITURE, fu.Cue(cue.kind, 1.0)
 
