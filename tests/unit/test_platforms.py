@@ -174,3 +174,29 @@ def test_right_to_left_text_counts():
     # Hebrew weighs 1; the embedding marks U+202B/U+202C lie outside the weight-1 ranges
     assert get_platform("x").length(text) == 4 + 1 + 2 + 4 + 2 + 1 + 23
     assert get_platform("mastodon").length(text) == 4 + 1 + 6 + 1 + 23
+
+
+def test_unicode_tables_match_the_regex_module():
+    # the stdlib-re classes kept as tables (fast import) are exactly the `regex` module's
+    # properties; regenerate with `python -m repurpose.platforms.unicode_tables` when this fails
+    from repurpose.platforms import unicode_tables
+
+    assert unicode_tables.generate() == {
+        "JOINING_BMP": unicode_tables.JOINING_BMP,
+        "BMP_PICTOGRAPHIC": unicode_tables.BMP_PICTOGRAPHIC,
+    }
+
+
+def test_importing_the_platforms_compiles_no_big_pattern():
+    # the URL pattern (hundreds of TLDs) and the `regex` module load on first use, not at import
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, repurpose.platforms as p, repurpose.platforms.twitter_text as t;"
+        "print('regex' in sys.modules, t._url_re.cache_info().currsize);"
+        "p.get_platform('x').length('see https://example.com 🎉');"
+        "print('regex' in sys.modules, t._url_re.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "0", "True", "1"]

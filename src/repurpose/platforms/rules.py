@@ -9,10 +9,8 @@ additive over words separated by whitespace, so the splitter can keep running to
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
-
-import regex
 
 from repurpose.errors import PlatformError
 from repurpose.platforms.twitter_text import (
@@ -21,45 +19,33 @@ from repurpose.platforms.twitter_text import (
     extract_urls,
     weighted_length,
 )
+from repurpose.platforms.unicode_tables import JOINING_BMP
 
-_GRAPHEME = regex.compile(r"\X")
 # Mastodon: @user@domain counts as @user (its StatusLengthValidator)
 _REMOTE_MENTION = re.compile(r"(?<![/\w])@(\w+)@[\w.-]*\w")
 _LINKEDIN_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 
 
-# Characters that can join a neighbour into one grapheme cluster. Text without any of them has
-# one cluster per code point; around them, clusters are found with \X word by word.
-_JOINING_PROPS = regex.compile(
-    r"[\r\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
-    r"\p{Grapheme_Cluster_Break=SpacingMark}\p{Grapheme_Cluster_Break=Prepend}"
-    r"\p{Grapheme_Cluster_Break=Regional_Indicator}\p{Grapheme_Cluster_Break=L}"
-    r"\p{Grapheme_Cluster_Break=V}\p{Grapheme_Cluster_Break=T}]"
-)
-
-
-def _stdlib_class(prop: regex.Pattern, planes: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
-    """The same character class for the (much faster) stdlib `re`, computed once by scanning
-    every code point of the given ranges in one pass of the `regex` module."""
-    ranges: list[tuple[int, int]] = []
-    for lo, hi in planes:
-        block = "".join(map(chr, range(lo, hi)))
-        for m in prop.finditer(block):
-            cp = lo + m.start()
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    # re matches BMP sets with a fast bitmap but tests astral ranges one by one: every astral
-    # character is taken as possibly joining (a superset only makes the caller look closer)
-    body = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges if b <= 0xFFFF)
-    return re.compile(f"[{body}\\U00010000-\\U0010ffff]")
-
-
-@lru_cache(maxsize=1)
+@cache
 def _joining() -> re.Pattern[str]:
-    # BMP minus surrogates, the Supplementary Multilingual Plane, the tags/variation plane
-    return _stdlib_class(_JOINING_PROPS, ((0, 0xD800), (0xE000, 0x20000), (0xE0000, 0xE1000)))
+    """Characters that can join a neighbour into one grapheme cluster (CR, Extend, ZWJ,
+    SpacingMark, Prepend, Regional_Indicator, Hangul L/V/T). Text without any of them has one
+    cluster per code point; around them, clusters are found with \\X word by word. The stdlib
+    `re` matches BMP sets with a fast bitmap but tests astral ranges one by one, so every astral
+    character is taken as possibly joining (a superset only makes the caller look closer)."""
+    return re.compile(f"[{JOINING_BMP}\\U00010000-\\U0010ffff]")
+
+
+@cache
+def _grapheme_re():
+    import regex  # the third-party module (for \X); imported only when a text needs it
+
+    return regex.compile(r"\X")
+
+
+@lru_cache(maxsize=4096)
+def _clusters(window: str) -> int:
+    return len(_grapheme_re().findall(window))
 
 
 def graphemes(text: str) -> int:
@@ -82,7 +68,7 @@ def graphemes(text: str) -> int:
         b = m.end()
         while b < n and not (text[b].isspace() and not joining.match(text, b - 1)):
             b += 1
-        total -= (b - a) - len(_GRAPHEME.findall(text, a, b))
+        total -= (b - a) - _clusters(text[a:b])
         end = b
     return total
 

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-import regex
-
 from repurpose.errors import PlatformError
-from repurpose.platforms.rules import Platform
+from repurpose.platforms.rules import Platform, _grapheme_re
 from repurpose.platforms.twitter_text import extract_emoji
 
 # boundary strengths, strongest first
@@ -34,7 +32,6 @@ _CJK_STOPS = "。！？，、；："
 _TOKEN = f"[^\\s{_CJK_STOPS}]*[{_CJK_STOPS}]+|[^\\s{_CJK_STOPS}]+"
 _SPACED_TOKEN = re.compile(f"(\\s*)({_TOKEN})")
 _CLOSERS = "\"'”’)]»"
-_GRAPHEME = regex.compile(r"\X")
 CONNECTORS = frozenset(
     [
         "a",
@@ -228,7 +225,7 @@ def _hard_split(token: str, platform: Platform, budget: tuple[int, ...]) -> list
     """Cut a word larger than a whole post at grapheme boundaries (last resort)."""
     pieces: list[str] = []
     current: list[str] = []
-    for g in _GRAPHEME.findall(token):
+    for g in _grapheme_re().findall(token):
         trial = "".join([*current, g])
         if current and not all(x <= b for x, b in zip(platform.costs(trial), budget, strict=True)):
             pieces.append("".join(current))

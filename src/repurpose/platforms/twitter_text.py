@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-
-import regex
+from functools import cache, lru_cache
 
 from repurpose.platforms.tlds import CCTLDS, GTLDS, SPECIAL_CCTLDS, alternation
+from repurpose.platforms.unicode_tables import BMP_PICTOGRAPHIC
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,7 @@ _NAME_CHARS = f"[^{_PUNCT_NO_DASH}_{_SPACES}{_INVALID}{_DIRECTIONAL}]"
 _SUBDOMAIN = f"(?:(?>{_DOMAIN_CHARS}(?:{_SUB_CHARS}*+(?<![_-]))?)\\.)"
 _DOMAIN_NAME = f"(?:(?>{_DOMAIN_CHARS}(?:{_NAME_CHARS}*+(?<!-))?)\\.)"
 _TLD_END = "(?=[^0-9a-z@+-]|$)"
-_GTLD = f"(?:(?:{alternation(GTLDS)}){_TLD_END})"
-_CCTLD = f"(?:(?:{alternation(CCTLDS)}){_TLD_END})"
 _PUNYCODE = "(?:xn--[0-9a-z-]+)"
-_SPECIAL_CCTLD = f"(?:(?:{alternation(SPECIAL_CCTLDS)})(?=[^0-9a-z@]|$))"
-_DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_GTLD}|{_CCTLD}|{_PUNYCODE}))"
-
 _PATH_CHARS = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\u2013_~&|@{_LATIN_ACCENTS}]"
 _BALANCED_PARENS = f"\\((?:{_PATH_CHARS}+|(?:{_PATH_CHARS}*\\({_PATH_CHARS}+\\){_PATH_CHARS}*))\\)"
 _PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]|(?:{_BALANCED_PARENS}))"
@@ -76,20 +71,52 @@ _QUERY_CHARS = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
 _PRECEDING = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
 
-URL_RE = re.compile(
-    f"(?P<before>{_PRECEDING})"
-    f"(?P<url>(?P<protocol>https?://)?(?P<domain>{_DOMAIN})(?::(?P<port>[0-9]+))?"
-    f"(?P<path>/{_PATH}*)?(?P<query>\\?{_QUERY_CHARS}*{_QUERY_END})?)",
-    re.IGNORECASE,
-)
-_ASCII_DOMAIN_RE = re.compile(
-    f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE
-)
-_VALID_ASCII_DOMAIN_FULL = re.compile(
-    f"^(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})$", re.IGNORECASE
-)
-_INVALID_SHORT_DOMAIN = re.compile(f"^{_DOMAIN_NAME}{_CCTLD}$", re.IGNORECASE)
-_SPECIAL_SHORT_DOMAIN = re.compile(f"^{_DOMAIN_NAME}{_SPECIAL_CCTLD}$", re.IGNORECASE)
+
+# The big patterns (hundreds of TLDs) are compiled on first use, not at import: `repurpose
+# render` and `repurpose --help` must start fast, and most texts never need some of them.
+@cache
+def _tld_patterns() -> tuple[str, str, str]:
+    gtld = f"(?:(?:{alternation(GTLDS)}){_TLD_END})"
+    cctld = f"(?:(?:{alternation(CCTLDS)}){_TLD_END})"
+    special = f"(?:(?:{alternation(SPECIAL_CCTLDS)})(?=[^0-9a-z@]|$))"
+    return gtld, cctld, special
+
+
+@cache
+def _url_re() -> re.Pattern[str]:
+    gtld, cctld, _ = _tld_patterns()
+    domain = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{gtld}|{cctld}|{_PUNYCODE}))"
+    return re.compile(
+        f"(?P<before>{_PRECEDING})"
+        f"(?P<url>(?P<protocol>https?://)?(?P<domain>{domain})(?::(?P<port>[0-9]+))?"
+        f"(?P<path>/{_PATH}*)?(?P<query>\\?{_QUERY_CHARS}*{_QUERY_END})?)",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _ascii_domain_re() -> re.Pattern[str]:
+    gtld, cctld, _ = _tld_patterns()
+    return re.compile(
+        f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{gtld}|{cctld}|{_PUNYCODE})", re.IGNORECASE
+    )
+
+
+@cache
+def _valid_ascii_domain_full() -> re.Pattern[str]:
+    return re.compile(f"^(?:{_ascii_domain_re().pattern})$", re.IGNORECASE)
+
+
+@cache
+def _invalid_short_domain() -> re.Pattern[str]:
+    return re.compile(f"^{_DOMAIN_NAME}{_tld_patterns()[1]}$", re.IGNORECASE)
+
+
+@cache
+def _special_short_domain() -> re.Pattern[str]:
+    return re.compile(f"^{_DOMAIN_NAME}{_tld_patterns()[2]}$", re.IGNORECASE)
+
+
 _INVALID_BEFORE_BARE = re.compile(r"[-_./]$")
 _TCO = re.compile(r"^https?://t\.co/([a-z0-9]+)", re.IGNORECASE)
 _MAX_URL_LENGTH = 4096
@@ -98,6 +125,13 @@ _MAX_LABEL = 63
 
 # A cheap test: can this text hold a URL at all? (a dot followed by a non-space)
 _URL_HINT = re.compile(r"\.[^\W\d_]")  # every TLD starts with a letter
+# A word (whitespace to whitespace) with a dot followed by a letter-like character: the only
+# places a URL can be (a superset: the exact test, str.isalpha after the dot, follows)
+_DOTTED_WORD = re.compile(r"(?<!\S)\S*?\.[^\W\d_]\S*")
+# In ASCII text a TLD is a whole run of letters and digits after a dot (the TLD must be followed
+# by something other than [0-9a-z@+-]); a word none of whose runs is a known TLD holds no URL.
+_DOT_RUN = re.compile(r"\.([A-Za-z][A-Za-z0-9]*)")
+_ASCII_TLDS = frozenset(t for t in (*GTLDS, *CCTLDS) if t.isascii())
 
 # --- emoji ----------------------------------------------------------------------------------
 # One emoji "element": a pictograph (©/® only with VS16, as twemoji), optional VS16 and skin tone;
@@ -106,27 +140,37 @@ _EMOJI_ELEMENT = (
     r"(?:[\u00a9\u00ae]\ufe0f|(?![\u00a9\u00ae])\p{Extended_Pictographic}\ufe0f?\p{Emoji_Modifier}?"
     r"|\p{Emoji_Modifier})"
 )
-EMOJI_RE = regex.compile(
+_EMOJI_PATTERN = (
     r"\p{Regional_Indicator}{2}"
     r"|[#*0-9]\ufe0f?\u20e3"
     f"|{_EMOJI_ELEMENT}(?:\\u200d{_EMOJI_ELEMENT})*(?:[\\U000e0020-\\U000e007e]+\\U000e007f)?"
 )
 
 
-def _pictographic_class() -> str:
-    """A stdlib-re class of the BMP pictographs (computed once) plus the astral emoji planes."""
-    pict = regex.compile(r"\p{Extended_Pictographic}")
-    cps = [cp for cp in range(0x2000, 0x3300) if pict.match(chr(cp))]
-    parts, start, prev = [], cps[0], cps[0]
-    for cp in [*cps[1:], -1]:
-        if cp != prev + 1:
-            parts.append(f"\\u{start:04x}-\\u{prev:04x}")
-            start = cp
-        prev = cp
-    return "[\u00a9\u00ae" + "".join(parts) + "\U0001f000-\U0001ffff]"
+@cache
+def _emoji_re():
+    import regex  # the third-party module (Unicode properties); imported only when needed
+
+    return regex.compile(_EMOJI_PATTERN)
 
 
-_EMOJI_START = re.compile(_pictographic_class())
+@cache
+def _emoji_start() -> re.Pattern[str]:
+    """A stdlib-re class of the characters an emoji can start with: ©, ®, the BMP pictographs
+    (a table generated from the `regex` module's Extended_Pictographic, see unicode_tables.py)
+    and the astral emoji planes."""
+    return re.compile(f"[\u00a9\u00ae{BMP_PICTOGRAPHIC}\U0001f000-\U0001ffff]")
+
+
+def __getattr__(name: str):
+    # the compiled patterns under their former module-level names (compiled on first access)
+    if name == "URL_RE":
+        return _url_re()
+    if name == "EMOJI_RE":
+        return _emoji_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _KEYCAP = re.compile("[#*0-9]\ufe0f?\u20e3")
 
 _INVALID_CHARS = frozenset(_INVALID)
@@ -136,7 +180,7 @@ def _valid_domain(domain: str) -> bool:
     """twitter-text's idna check: every label, punycoded, is 1..63 characters."""
     if domain.isascii() and domain[:4].lower() != "xn--":
         return all(1 <= len(label) <= _MAX_LABEL for label in domain.split("."))
-    if domain[:4].lower() == "xn--" and not _VALID_ASCII_DOMAIN_FULL.match(domain):
+    if domain[:4].lower() == "xn--" and not _valid_ascii_domain_full().match(domain):
         return False
     for label in domain.split("."):
         if label.isascii():
@@ -166,27 +210,43 @@ def extract_urls(text: str, *, without_protocol: bool = True) -> list[tuple[int,
     elif ":" not in text:
         return []
     urls: list[tuple[int, int, str]] = []
-    # A URL never spans whitespace: scan only the words holding a dot, each with the character
-    # before it as the "preceding character" context (much faster than scanning everything).
-    n = len(text)
-    done = 0
-    dot = text.find(".")
-    while dot != -1:
-        if dot + 1 < n and text[dot + 1].isalpha() and dot >= done:
-            start = dot
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            end = dot + 1
-            while end < n and not text[end].isspace():
-                end += 1
-            _extract_in(text, max(start - 1, 0), end, without_protocol, urls)
-            done = end
-        dot = text.find(".", dot + 1)
+    # A URL never spans whitespace: scan only the words holding a dot followed by a letter, each
+    # with the whitespace before it as the "preceding character" context (any whitespace plays
+    # the same part there), so each word's URLs can be found once and remembered.
+    for m in _DOTTED_WORD.finditer(text):
+        start = m.start()
+        found = _word_urls(m.group(), start == 0, without_protocol)
+        if found:
+            urls.extend((start + s, start + e, url) for s, e, url in found)
     return urls
 
 
+@lru_cache(maxsize=4096)
+def _word_urls(
+    word: str, at_start: bool, without_protocol: bool
+) -> tuple[tuple[int, int, str], ...]:
+    """The URLs of one whitespace-delimited word (offsets into the word); `at_start`: the word
+    begins the text (else whitespace precedes it)."""
+    dot = word.find(".")
+    while dot != -1 and not word[dot + 1 : dot + 2].isalpha():
+        dot = word.find(".", dot + 1)
+    if dot == -1:
+        return ()
+    if word.isascii() and "xn--" not in word.lower():
+        # in ASCII a TLD is a whole run of letters and digits after a dot
+        for run in _DOT_RUN.finditer(word, dot):
+            if run.group(1).lower() in _ASCII_TLDS:
+                break
+        else:
+            return ()
+    lead = 0 if at_start else 1
+    found: list[tuple[int, int, str]] = []
+    _extract_in(word if at_start else " " + word, 0, len(word) + lead, without_protocol, found)
+    return tuple((s - lead, e - lead, url) for s, e, url in found)
+
+
 def _extract_in(text: str, pos: int, endpos: int, without_protocol: bool, urls: list) -> None:
-    for m in URL_RE.finditer(text, pos, endpos):
+    for m in _url_re().finditer(text, pos, endpos):
         url = m.group("url")
         protocol = m.group("protocol")
         domain = m.group("domain")
@@ -203,12 +263,12 @@ def _extract_in(text: str, pos: int, endpos: int, without_protocol: bool, urls: 
             if not without_protocol or _INVALID_BEFORE_BARE.search(m.group("before")):
                 continue
             last = -1
-            for am in _ASCII_DOMAIN_RE.finditer(domain):
+            for am in _ascii_domain_re().finditer(domain):
                 ascii_domain = am.group(0)
                 if (
                     path
-                    or _SPECIAL_SHORT_DOMAIN.match(ascii_domain)
-                    or not _INVALID_SHORT_DOMAIN.match(ascii_domain)
+                    or _special_short_domain().match(ascii_domain)
+                    or not _invalid_short_domain().match(ascii_domain)
                 ):
                     urls.append((start + am.start(), start + am.end(), ascii_domain))
                     last = len(urls) - 1
@@ -231,13 +291,16 @@ def extract_emoji(text: str) -> list[tuple[int, int]]:
         return []
     spans: list[tuple[int, int]] = []
     end = 0
-    hints = _EMOJI_START.finditer(text)
+    hints = _emoji_start().finditer(text)
     if "\u20e3" in text:
         hints = sorted([*hints, *_KEYCAP.finditer(text)], key=lambda m: m.start())
+    emoji_re = None
     for hint in hints:
         if hint.start() < end:
             continue
-        m = EMOJI_RE.match(text, hint.start())
+        if emoji_re is None:
+            emoji_re = _emoji_re()
+        m = emoji_re.match(text, hint.start())
         if m:
             spans.append(m.span())
             end = m.end()
