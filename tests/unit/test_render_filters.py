@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from repurpose.model import FaqEntry, FaqSnippet
 from repurpose.render.faq import dumps, jsonld
-from repurpose.render.filters import LinkRefs, autolink, md, paragraphs, wrap
+from repurpose.render.filters import LinkRefs, autolink, fill, md, paragraphs, wrap
 
 
 def test_link_refs_number_in_order_and_reuse():
@@ -70,3 +73,27 @@ def test_jsonld_safe_inside_script():
     data = json.loads(text)
     assert data["mainEntity"][0]["name"] == "</script><b>?"
     assert data["mainEntity"][0]["acceptedAnswer"]["text"] == "a & b\n\nc"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="ab cdé\n\t-https:/.x", min_size=0, max_size=40), min_size=0, max_size=8
+    ).map(" ".join),
+    st.integers(min_value=5, max_value=90),
+    st.sampled_from(["", "  ", "> "]),
+)
+def test_fill_matches_textwrap(text, width, indent):
+    import textwrap
+
+    for line in text.splitlines() or [""]:
+        words = line.split()
+        want = textwrap.fill(
+            " ".join(words),
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        assert fill(words, width, indent) == want

@@ -62,7 +62,12 @@ def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
             return None
         return with_utm(link, settings.utm, channel=channel, slug=slug, site_url=site)
 
-    tags = derive_hashtags(article, settings.social.hashtags, settings.social.fixed_hashtags)
+    tags = derive_hashtags(
+        article,
+        settings.social.hashtags,
+        settings.social.fixed_hashtags,
+        sentences=index.sentences,
+    )
     digest = compose_digest(
         article,
         index,

@@ -131,8 +131,7 @@ def hook_units(index: ArticleIndex, outline_: Outline) -> list[Unit]:
     if outline_.intro is None:
         return []
     group = outline_.intro
-    units = [u for s in group.sections for u in index.units.get(s.id, ())]
-    ranked = index.score(units, group.headings)
+    ranked = index.ranked(group)
     prose = [u for u in ranked if u.kind == "sentence" and u.words >= 8] or ranked
     return pick(prose, count=1)
 
@@ -142,8 +141,7 @@ def block_units(
 ) -> list[Unit]:
     """One or two key units across a major section and its sub-sections: a second only when the
     first is short and the second is nearly as strong."""
-    units = [u for s in group.sections for u in index.units.get(s.id, ())]
-    ranked = index.score(units, group.headings)
+    ranked = index.ranked(group)
     first = pick(ranked, count=1, exclude=exclude)
     if not first:
         return []
@@ -183,9 +181,7 @@ def compose_digest(
     ranked: list[Unit] = []
     if outline_.intro is not None:
         group = outline_.intro
-        ranked = index.score(
-            [u for s in group.sections for u in index.units.get(s.id, ())], group.headings
-        )
+        ranked = index.ranked(group)
         more = pick(ranked, count=1, exclude=hook) if hook else []
         if more and more[0].words + sum(u.words for u in hook) <= 70:
             intro_units = sorted([*hook, *more], key=lambda u: u.order)

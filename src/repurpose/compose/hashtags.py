@@ -10,7 +10,6 @@ Hashtags are CamelCase ("#GenerativeAI"); none at all is a fine answer.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -59,9 +58,12 @@ def _body_sentences(article: Article) -> list[str]:
             out.extend(split_sentences(block.text))
         elif isinstance(block, ListBlock):
             out.extend(block.items)
-    for item in article.faq:
-        out.extend(split_sentences(item.answer))
+    out.extend(_faq_sentences(article))
     return out
+
+
+def _faq_sentences(article: Article) -> list[str]:
+    return [s for item in article.faq for s in split_sentences(item.answer)]
 
 
 def _acronym(word: str) -> bool:
@@ -74,19 +76,31 @@ def _is_common(word: str) -> bool:
     return low in STOPWORDS or low in _GENERIC or word.lower() in _GENERIC or len(low) < 2
 
 
-def derive(article: Article, count: int) -> list[str]:
-    """Up to `count` hashtags (with '#') for the article, deterministic."""
+def derive(article: Article, count: int, *, sentences: Sequence[str] | None = None) -> list[str]:
+    """Up to `count` hashtags (with '#') for the article, deterministic. `sentences`: the body's
+    prose sentences and list items in reading order when already split (compose's index)."""
     if count <= 0:
         return []
-    sentences = _body_sentences(article)
-    tokens = [[_clean(t) for t in _TOKEN.findall(s)] for s in sentences]
-    lower_words = {t.lower() for toks in tokens for t in toks if t[:1].islower()}
+    if sentences is None:
+        sentences = _body_sentences(article)
+    else:
+        sentences = [*sentences, *_faq_sentences(article)]
+    tokens = []
+    for s in sentences:
+        toks = _TOKEN.findall(s)
+        if "'" in s or "’" in s:
+            toks = [_clean(t) for t in toks]
+        tokens.append(toks)
+    lower_words = {t.lower() for toks in tokens for t in toks if t[0].islower()}
 
     names: Counter[str] = Counter()
     display: dict[str, str] = {}
     for s in sentences:
+        apostrophe = "'" in s or "’" in s
         for m in _CAP_RUN.finditer(s):
-            words = [_clean(w) for w in m.group(0).split()]
+            words = m.group(0).split()
+            if apostrophe:
+                words = [_clean(w) for w in words]
             if m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"')):
                 # The sentence's first word is capitalised anyway: keep it only if it is a name.
                 while words and words[0].lower() in lower_words and not _acronym(words[0]):
@@ -104,12 +118,19 @@ def derive(article: Article, count: int) -> list[str]:
 
     phrases: Counter[str] = Counter()
     for toks in tokens:
-        for a, b in itertools.pairwise(toks):
-            if _is_common(a) or _is_common(b) or a.isdigit() or b.isdigit():
+        # two content words side by side; each word judged and stemmed once
+        prev: tuple[str, str] | None = None
+        for t in toks:
+            if _is_common(t) or t.isdigit():
+                prev = None
                 continue
-            key = f"{stem(a)} {stem(b)}"
-            phrases[key] += 1
-            display.setdefault(key, f"{a} {b}")
+            st = stem(t)
+            if prev is not None:
+                key = f"{prev[1]} {st}"
+                phrases[key] += 1
+                if key not in display:
+                    display[key] = f"{prev[0]} {t}"
+            prev = (t, st)
 
     title = article.title.lower()
     scored: list[tuple[float, int, str]] = []
@@ -146,7 +167,13 @@ def derive(article: Article, count: int) -> list[str]:
     return ["#" + t for t in chosen]
 
 
-def hashtags(article: Article, count: int, fixed: Sequence[str] = ()) -> tuple[str, ...]:
+def hashtags(
+    article: Article,
+    count: int,
+    fixed: Sequence[str] = (),
+    *,
+    sentences: Sequence[str] | None = None,
+) -> tuple[str, ...]:
     """The fixed hashtags from the settings first, then `count` derived ones; no duplicates."""
     out: list[str] = []
     seen: set[str] = set()
@@ -155,5 +182,9 @@ def hashtags(article: Article, count: int, fixed: Sequence[str] = ()) -> tuple[s
         if t and t.lower() not in seen:
             seen.add(t.lower())
             out.append("#" + t)
-    derived = [t for t in derive(article, count + len(out)) if t[1:].lower() not in seen][:count]
+    derived = [
+        t
+        for t in derive(article, count + len(out), sentences=sentences)
+        if t[1:].lower() not in seen
+    ][:count]
     return tuple(out + derived)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from repurpose.model import Article, Section
 
@@ -27,7 +28,8 @@ class Group:
     head: Section
     children: tuple[Section, ...]
 
-    @property
+    # cached: a Group is immutable (cached_property writes the instance dict, frozen or not)
+    @cached_property
     def sections(self) -> tuple[Section, ...]:
         return (self.head, *self.children)
 
@@ -35,11 +37,11 @@ class Group:
     def heading(self) -> str:
         return self.head.heading or ""
 
-    @property
+    @cached_property
     def words(self) -> int:
         return sum(s.word_count for s in self.sections)
 
-    @property
+    @cached_property
     def headings(self) -> tuple[str, ...]:
         return tuple(s.heading for s in self.sections if s.heading)
 

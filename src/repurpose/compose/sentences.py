@@ -152,14 +152,16 @@ def stem(word: str) -> str:
     return w
 
 
+@functools.lru_cache(maxsize=16384)
+def _term(raw: str) -> str:
+    """The content term of one word, "" when it is not one."""
+    t = stem(raw)
+    return t if len(t) > 1 and t not in STOPWORDS and not t.isdigit() else ""
+
+
 def terms(text: str) -> list[str]:
     """Content terms of a text (stemmed, stopwords and one-letter tokens dropped)."""
-    out = []
-    for raw in _WORD.findall(text):
-        t = stem(raw)
-        if len(t) > 1 and t not in STOPWORDS and not t.isdigit():
-            out.append(t)
-    return out
+    return [t for t in map(_term, _WORD.findall(text)) if t]
 
 
 def word_count(text: str) -> int:
@@ -200,15 +202,19 @@ _DANGLING_PHRASES = (
 )
 
 
+# A dangling phrase as a whole (not the start of a longer word), or the first word.
+_OPENER = re.compile(
+    "(" + "|".join(re.escape(p) for p in _DANGLING_PHRASES) + r")(?![^\W_])|([A-Za-z']+)",
+    re.IGNORECASE,
+)
+
+
 def opens_with_reference(sentence: str) -> bool:
     """True when the sentence leans on the one before it ("This …", "It …", "Instead, …")."""
-    s = sentence.lstrip("\"'“‘([ ").replace("’", "'")
-    low = s.lower()
-    for phrase in _DANGLING_PHRASES:
-        if low.startswith(phrase) and (len(low) == len(phrase) or not low[len(phrase)].isalnum()):
-            return True
-    m = re.match(r"[A-Za-z']+", s)
-    return bool(m) and m.group(0).lower() in _DANGLING_WORDS
+    m = _OPENER.match(sentence.lstrip("\"'“‘([ ").replace("’", "'"))
+    if m is None:
+        return False
+    return m.group(1) is not None or m.group(2).lower() in _DANGLING_WORDS
 
 
 # ---- units and scoring ---------------------------------------------------------------------
@@ -228,12 +234,14 @@ class Unit:
     first_in_paragraph: bool = False
     score: float = 0.0
     words: int = field(init=False)
+    term_list: list[str] = field(init=False, repr=False)  # with repeats: term frequency
     terms: frozenset[str] = field(init=False)
     said: str = field(init=False)  # lower-case text, to spot repeated sentences
 
     def __post_init__(self) -> None:
         self.words = word_count(self.text)
-        self.terms = frozenset(terms(self.text))
+        self.term_list = terms(self.text)
+        self.terms = frozenset(self.term_list)
         self.said = self.text.lower()
 
 
@@ -282,7 +290,11 @@ class ArticleIndex:
         self._counter = 0
         self._sentence_no = 0
         self._ranked: dict[tuple, tuple[Unit, ...]] = {}
+        self._by_group: dict[int, tuple[object, tuple[Unit, ...]]] = {}
         self.units: dict[str, list[Unit]] = {}
+        # Every prose sentence (paragraphs, quotes) and list item, in reading order, split once
+        # here for whoever else needs them (hashtags).
+        self.sentences: list[str] = []
         for section in sections:
             self.units[section.id] = self._section_units(section)
         # Term weights: TF over the article, IDF over the groups (major sections) as documents.
@@ -295,9 +307,8 @@ class ArticleIndex:
                 tf.update(heading_terms)
                 seen.update(heading_terms)
                 for unit in self.units.get(section.id, ()):
-                    ts = terms(unit.text)  # counted with repeats: term frequency
-                    tf.update(ts)
-                    seen.update(ts)
+                    tf.update(unit.term_list)
+                    seen.update(unit.terms)
             df.update(seen)
         n = max(1, len(groups))
         self.weights = {
@@ -311,7 +322,9 @@ class ArticleIndex:
         section_first = self._sentence_no + 1
         for block in section.blocks:
             if isinstance(block, Paragraph | Quote):
-                for i, sentence in enumerate(split_sentences(block.text)):
+                split = split_sentences(block.text)
+                self.sentences.extend(split)
+                for i, sentence in enumerate(split):
                     self._sentence_no += 1
                     here = (sentence, block.id, self._sentence_no, i == 0)
                     chain = [here]
@@ -339,6 +352,7 @@ class ArticleIndex:
                         )
                     )
             elif isinstance(block, ListBlock):
+                self.sentences.extend(block.items)
                 for item in block.items:
                     self._sentence_no += 1
                     text = as_point(item)
@@ -357,6 +371,15 @@ class ArticleIndex:
                     )
             # Code and images are never quoted.
         return units
+
+    def ranked(self, group) -> list[Unit]:
+        """The scored units of a group (a major section and its sub-sections: anything with
+        `sections` and `headings`), best first; computed once per group."""
+        hit = self._by_group.get(id(group))
+        if hit is None or hit[0] is not group:
+            units = [u for s in group.sections for u in self.units.get(s.id, ())]
+            hit = self._by_group[id(group)] = (group, tuple(self.score(units, group.headings)))
+        return list(hit[1])
 
     def score(self, units: Iterable[Unit], headings: Iterable[str]) -> list[Unit]:
         """Score units of one group (a major section and its sub-sections); best first, ties in
@@ -399,6 +422,28 @@ def overlaps(a: Unit, b: Unit) -> bool:
     return a.said == b.said or any(n in b.sentences for n in a.sentences)
 
 
+class Taken:
+    """Units already used, for `overlaps` checks in constant time per unit."""
+
+    __slots__ = ("said", "sentences")
+
+    def __init__(self, units: Iterable[Unit] = ()):
+        self.said: set[str] = set()
+        self.sentences: set[int] = set()
+        for u in units:
+            self.add(u)
+
+    def add(self, u: Unit) -> None:
+        self.said.add(u.said)
+        self.sentences.update(u.sentences)
+
+    def overlaps(self, u: Unit) -> bool:
+        """`overlaps(u, x)` for some added unit x."""
+        if u.said in self.said:
+            return True
+        return any(n in self.sentences for n in u.sentences)
+
+
 def pick(
     ranked: Sequence[Unit],
     *,
@@ -414,8 +459,9 @@ def pick(
     `fits(texts) -> bool` can bound the joined text (a post limit)."""
     chosen: list[Unit] = []
     total = 0
+    taken = Taken(exclude)
     for u in ranked:
-        if u.score <= 0 or any(overlaps(u, x) for x in (*exclude, *chosen)):
+        if u.score <= 0 or taken.overlaps(u):
             continue
         if chosen and u.score < min_ratio * chosen[0].score:
             break
@@ -425,6 +471,7 @@ def pick(
         if fits is not None and not fits(" ".join(x.text for x in candidate)):
             continue
         chosen.append(u)
+        taken.add(u)
         total += u.words
         if len(chosen) >= count:
             break

@@ -21,10 +21,10 @@ from repurpose.compose.digest import choose_groups
 from repurpose.compose.outline import Group, Outline
 from repurpose.compose.sentences import (
     ArticleIndex,
+    Taken,
     Unit,
     join_units,
     normalize_space,
-    overlaps,
     pick,
     sources,
 )
@@ -78,12 +78,8 @@ def _section_chunk(
     per_post: int,
     exclude: Sequence[Unit],
 ) -> Chunk | None:
-    units = [u for s in group.sections for u in index.units.get(s.id, ())]
-    ranked = [
-        u
-        for u in index.score(units, group.headings)
-        if u.score > 0 and not any(overlaps(u, x) for x in exclude)
-    ]
+    taken = Taken(exclude)
+    ranked = [u for u in index.ranked(group) if u.score > 0 and not taken.overlaps(u)]
     if not ranked:
         return None
     best = ranked[0]
@@ -116,9 +112,7 @@ def _hook_chunk(
     candidates: list[Unit] = list(hook)
     if outline_.intro is not None:
         group = outline_.intro
-        ranked = index.score(
-            [u for s in group.sections for u in index.units.get(s.id, ())], group.headings
-        )
+        ranked = index.ranked(group)
         best = hook[0].score if hook else 0.0
         candidates += [u for u in ranked if u not in candidates and u.score >= 0.6 * best]
     for unit in candidates:
@@ -262,8 +256,7 @@ def compose_single_post(
 
     points: list[tuple[int, str, tuple[Unit, ...]]] = []  # (words of the group, line, units)
     for group in choose_groups(list(outline_.groups), slots):
-        units = [u for s in group.sections for u in index.units.get(s.id, ())]
-        chosen = pick(index.score(units, group.headings), count=1, exclude=exclude)
+        chosen = pick(index.ranked(group), count=1, exclude=exclude)
         if not chosen:
             continue
         points.append((group.words, _point_line(group.heading, join_units(chosen)), tuple(chosen)))

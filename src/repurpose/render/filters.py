@@ -7,7 +7,6 @@ them on an environment.
 from __future__ import annotations
 
 import re
-import textwrap
 
 from markupsafe import Markup, escape
 
@@ -59,23 +58,37 @@ def refs(text: str, links: LinkRefs) -> str:
     return links.replace(text)
 
 
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def fill(words: list[str], width: int, indent: str = "") -> str:
+    """Greedy fill of words into lines of at most `width` (a longer word gets a line of its own,
+    unbroken): what textwrap.fill does with break_long_words and break_on_hyphens off, on text
+    already split into words, at a fraction of its cost."""
+    if not words:
+        return ""
+    lines = []
+    line = indent + words[0]
+    size = len(line)
+    for w in words[1:]:
+        if size + 1 + len(w) <= width:
+            line = f"{line} {w}"
+            size += 1 + len(w)
+        else:
+            lines.append(line)
+            line = indent + w
+            size = len(line)
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def wrap(text: str, width: int = 78, indent: str = "") -> str:
     """Wrap each paragraph (blank-line separated) at `width`; URLs and words are never broken."""
     out = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines = []
-        for line in para.splitlines() or [""]:
-            lines.append(
-                textwrap.fill(
-                    " ".join(line.split()),
-                    width=width,
-                    initial_indent=indent,
-                    subsequent_indent=indent,
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
-        out.append("\n".join(lines))
+    for para in _PARAGRAPHS.split(text.strip()):
+        out.append(
+            "\n".join(fill(line.split(), width, indent) for line in para.splitlines() or [""])
+        )
     return "\n\n".join(out)
 
 
