@@ -10,7 +10,9 @@ text costs one pass; each finished post is counted once more, whole, to be sure 
 from __future__ import annotations
 
 import bisect
+import operator
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,79 +95,118 @@ _CLAUSE_CHARS = frozenset(",;:—–，、；：")
 _DASHES = frozenset("—–-")
 
 
+# whitespace the splitter would rewrite (it keeps " ", "\n" and "\n\n" between words): when a
+# segment has none, the text of any range of its words is a plain slice of the segment
+_ODD_SPACE = re.compile(r"[^\S \n]| \s|\n |\n\n\n")
+
+
+@lru_cache(maxsize=8)
+def _norm_sep(raw: str) -> str:
+    if not raw:
+        return ""
+    newlines = raw.count("\n")
+    return "\n\n" if newlines >= 2 else "\n" if newlines == 1 else " "
+
+
+@lru_cache(maxsize=8192)
+def _after_space(prev: str) -> int:
+    """Strength of a plain-space boundary after the word `prev` (WORD may still become WEAK
+    when the next word is a dash)."""
+    core = prev.rstrip(_CLOSERS) or prev
+    last = core[-1]
+    if last in _SENT_CHARS:
+        return SENT
+    if last in _CLAUSE_CHARS or set(prev) <= _DASHES:
+        return CLAUSE
+    if prev.lower() in CONNECTORS if prev.isalpha() else _is_filler(prev):
+        return WEAK
+    return WORD
+
+
+def _strengths(tokens: list[str], raws: list[str]) -> list[int]:
+    """The strength of the boundary before each token."""
+    strengths = [PARA]
+    append = strengths.append
+    for raw, prev, tok in zip(raws[1:], tokens, tokens[1:], strict=False):
+        if raw == " " or (raw and "\n" not in raw):
+            strength = _after_space(prev)
+            if strength == WORD and tok[0] in _DASHES and set(tok) <= _DASHES:
+                strength = WEAK
+        elif not raw:  # no space: after ideographic punctuation
+            strength = SENT if prev[-1] in _SENT_CHARS else CLAUSE
+        else:
+            strength = PARA if raw.count("\n") >= 2 else LINE
+        append(strength)
+    return strengths
+
+
+def _cost_memo(platform: Platform) -> dict:
+    """Costs of words already measured on this platform (costs do not depend on the limit)."""
+    memo = platform.__dict__.get("_split_memo")
+    if memo is None or len(memo) > 200_000:
+        memo = platform.__dict__["_split_memo"] = {}
+    return memo
+
+
 class _Run:
-    """The words of one forced-break segment with their separators and boundary strengths."""
+    """The words of one forced-break segment with their separators and boundary strengths.
+
+    Each word is counted once (costs are remembered per platform); the run's total is a sum, so
+    a run that fits one post is done without prefix sums, boundary strengths or a join."""
 
     __slots__ = (
+        "_ends",
+        "_prefix",
+        "_sepvec",
+        "_strengths",
+        "body",
         "chunk",
+        "clean",
         "costs",
         "plain_ready",
-        "prefix",
+        "raws",
         "sep_costs",
         "seps",
-        "source",
         "src_costs",
-        "strengths",
+        "src_tokens",
         "tokens",
+        "totals",
     )
 
     def __init__(self, chunk: int, text: str):
         self.chunk = chunk
-        tokens: list[str] = []
-        seps: list[str] = []  # separator before each token (normalised)
-        strengths: list[int] = []  # strength of the boundary before each token
-        prev = ""
-        for raw, tok in _SPACED_TOKEN.findall(text):
-            if not tokens:
-                strength, sep = PARA, ""
-            elif not raw:  # no space: after ideographic punctuation
-                sep = ""
-                strength = SENT if prev[-1] in _SENT_CHARS else CLAUSE
-            else:
-                newlines = raw.count("\n") if "\n" in raw else 0
-                if newlines >= 2:
-                    sep, strength = "\n\n", PARA
-                elif newlines == 1:
-                    sep, strength = "\n", LINE
-                else:
-                    sep = " "
-                    core = prev.rstrip(_CLOSERS) or prev
-                    last = core[-1]
-                    if last in _SENT_CHARS:
-                        strength = SENT
-                    elif last in _CLAUSE_CHARS or set(prev) <= _DASHES:
-                        strength = CLAUSE
-                    elif (tok[0] in _DASHES and set(tok) <= _DASHES) or (
-                        prev.lower() in CONNECTORS if prev.isalpha() else _is_filler(prev)
-                    ):
-                        strength = WEAK
-                    else:
-                        strength = WORD
-            tokens.append(tok)
-            seps.append(sep)
-            strengths.append(strength)
-            prev = tok
-        self.source = (tokens, seps, strengths)
-        self.tokens, self.seps, self.strengths = tokens, seps, strengths
+        pairs = _SPACED_TOKEN.findall(text)
+        self.raws = [raw for raw, _ in pairs]  # whitespace before each token, as written
+        self.src_tokens = [tok for _, tok in pairs]
+        self.body = text.strip()  # = the tokens joined by their raw separators
+        self.clean = not _ODD_SPACE.search(self.body)
         self.src_costs: list | None = None
         self.plain_ready = False
+        self._strengths: list[int] | None = None
+
+    def _src_seps(self) -> list[str]:
+        seps = [_norm_sep(raw) for raw in self.raws]
+        seps[0] = ""
+        return seps
+
+    @property
+    def strengths(self) -> list[int]:
+        if self._strengths is None:
+            self._strengths = _strengths(self.tokens, self.raws)
+        return self._strengths
 
     def measure(self, platform: Platform, budget: tuple[int, ...], memo: dict) -> None:
-        """Token costs (hard-splitting any word larger than a post) and prefix sums."""
+        """Token costs (hard-splitting any word larger than a post) and the run's total."""
         dims = len(budget)
-        src_tokens, src_seps, src_strengths = self.source
+        src_tokens = self.src_tokens
         if self.src_costs is None:
-            costs = []
-            for tok in src_tokens:
-                c = memo.get(tok)
-                if c is None:
-                    c = memo[tok] = platform.costs(tok)
-                costs.append(c)
+            get = memo.get
+            costs = [get(tok) or memo.setdefault(tok, platform.costs(tok)) for tok in src_tokens]
             self.src_costs = costs
         costs = self.src_costs
-        maxima = [max(col) for col in zip(*costs, strict=True)]
-        if all(m <= b for m, b in zip(maxima, budget, strict=True)):
-            if self.plain_ready:  # costs and prefix sums do not depend on the budget
+        cols = list(zip(*costs, strict=True))
+        if all(max(col) <= b for col, b in zip(cols, budget, strict=True)):
+            if self.plain_ready:  # costs and totals do not depend on the budget
                 return
             too_big = []
         else:
@@ -173,7 +214,11 @@ class _Run:
                 k for k, c in enumerate(costs) if any(x > b for x, b in zip(c, budget, strict=True))
             ]
         self.plain_ready = not too_big
+        self._prefix = None
+        self._ends = None
         if too_big:
+            src_seps = self._src_seps()
+            src_strengths = _strengths(src_tokens, self.raws)
             tokens, seps, strengths, new_costs = [], [], [], []
             big = set(too_big)
             for k, tok in enumerate(src_tokens):
@@ -189,23 +234,45 @@ class _Run:
                     strengths.append(src_strengths[k] if n == 0 else HARD)
                     new_costs.append(platform.costs(piece))
             costs = new_costs
+            cols = list(zip(*costs, strict=True))
+            self._strengths = strengths
         else:
-            tokens, seps, strengths = src_tokens, src_seps, src_strengths
-        self.tokens, self.seps, self.strengths, self.costs = tokens, seps, strengths, costs
-        zero = (0,) * dims
-        sep_vectors = []
-        for sep in seps:
-            sc = memo.get(("sep", sep))
-            if sc is None:
-                sc = memo[("sep", sep)] = platform.costs(sep) if sep else zero
-            sep_vectors.append(sc)
-        sep_vectors[0] = zero
-        self.sep_costs = [[sc[d] for sc in sep_vectors] for d in range(dims)]
-        self.prefix = []
-        for d in range(dims):
-            sd = self.sep_costs[d]
-            items = [sd[j] + c[d] for j, c in enumerate(costs)]
-            self.prefix.append([0, *accumulate(items)])
+            tokens, seps = src_tokens, None
+            self._strengths = None
+        self.tokens, self.seps, self.costs = tokens, seps, costs
+        # the run's total in each dimension: its words plus the separators between them
+        counts = Counter(self.raws[1:] if seps is None else seps[1:])
+        sep_total = [0] * dims
+        vec = self._sepvec = {}
+        for raw, k in counts.items():
+            sep = _norm_sep(raw)
+            if sep:
+                sc = vec[sep] = memo.get(sep) or memo.setdefault(sep, platform.costs(sep))
+                for d in range(dims):
+                    sep_total[d] += k * sc[d]
+        self.totals = [sum(col) + st for col, st in zip(cols, sep_total, strict=True)]
+
+    def fits_whole(self, budget: tuple[int, ...]) -> bool:
+        return all(t <= b for t, b in zip(self.totals, budget, strict=True))
+
+    @property
+    def prefix(self) -> list[list[int]]:
+        """Prefix sums of token + separator costs per dimension (built when the run is split)."""
+        if self._prefix is None:
+            seps = self.seps if self.seps is not None else self._src_seps()
+            self.seps = seps
+            dims = len(self.totals)
+            zero = (0,) * dims
+            vec = self._sepvec
+            sep_vectors = [vec[sep] if sep else zero for sep in seps]
+            sep_vectors[0] = zero
+            self.sep_costs = [[sc[d] for sc in sep_vectors] for d in range(dims)]
+            self._prefix = []
+            for d in range(dims):
+                sd = self.sep_costs[d]
+                items = [sd[j] + c[d] for j, c in enumerate(self.costs)]
+                self._prefix.append([0, *accumulate(items)])
+        return self._prefix
 
     def cost(self, s: int, e: int, d: int) -> int:
         """Cost in dimension d of tokens s..e-1 joined with their separators."""
@@ -213,8 +280,20 @@ class _Run:
         return p[e] - p[s] - self.sep_costs[d][s]
 
     def text(self, s: int, e: int) -> str:
+        if self.clean:
+            if s == 0 and e == len(self.tokens):
+                return self.body
+            ends = self._ends
+            if ends is None:
+                seps = self.seps if self.seps is not None else self._src_seps()
+                self.seps = seps
+                ends = self._ends = list(
+                    accumulate(map(operator.add, map(len, seps), map(len, self.tokens)))
+                )
+            return self.body[ends[s] - len(self.tokens[s]) : ends[e - 1]]
         parts = [self.tokens[s]]
-        seps, tokens = self.seps, self.tokens
+        seps, tokens = self.seps if self.seps is not None else self._src_seps(), self.tokens
+        self.seps = seps
         for j in range(s + 1, e):
             parts.append(seps[j])
             parts.append(tokens[j])
@@ -240,6 +319,8 @@ def _hard_split(token: str, platform: Platform, budget: tuple[int, ...]) -> list
 def _pack(run: _Run, platform: Platform, budget: tuple[int, ...]) -> list[tuple[int, int]]:
     """Greedy packing at the strongest boundary that leaves a reasonably full post."""
     n = len(run.tokens)
+    if run.fits_whole(budget):  # the whole run is one post (what the loop below would find)
+        return [(0, n)]
     dims = len(budget)
     main = budget[0]
     ranges: list[tuple[int, int]] = []
@@ -355,12 +436,12 @@ def split_thread(
     if not runs:
         return []
     caps = platform.caps
-    memo: dict = {}
+    memo = _cost_memo(platform)
     # the post count the suffix width is reserved for: a first estimate from the total length
     total = 0
     for run in runs:
         run.measure(platform, caps, memo)
-        total += run.prefix[0][-1] + len(run.tokens)
+        total += run.totals[0] + len(run.tokens)
     guess = max(1, -(-total * 5 // (caps[0] * 4))) if numbering else 1
     shrink = [0] * len(caps)
     for _ in range(12):
@@ -399,7 +480,8 @@ def split_thread(
         raise PlatformError(
             f"the text needs {len(posts)} {platform.label} posts, more than the {max_posts} allowed"
         )
-    return [SplitPost(text, chunk, platform.length(text)) for chunk, text in posts]
+    # costs(text)[0] is the platform's length(text): each post is counted once, whole
+    return [SplitPost(text, chunk, c[0]) for (chunk, text), c in zip(posts, over, strict=True)]
 
 
 def _merge_filler_runs(bodies, platform: Platform, budget) -> list[tuple[int, str]]:
