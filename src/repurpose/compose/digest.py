@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from repurpose.compose.outline import Group, Outline
+from repurpose.compose.outline import Group, Outline, display_heading
 from repurpose.compose.sentences import (
     ArticleIndex,
     Unit,
@@ -198,7 +198,7 @@ def compose_digest(
             continue
         blocks.append(
             DigestBlock(
-                heading=normalize_space(group.heading),
+                heading=display_heading(group.heading) or normalize_space(group.heading),
                 text=join_units(units),
                 source=sources(units),
                 section_id=group.head.id,

@@ -21,6 +21,27 @@ _FAQ_HEADING = re.compile(
 _INTRO_HEADING = re.compile(r"^\W*(intro|introduction|overview|tl;?dr|summary|at a glance)\b", re.I)
 
 
+# A structural label in front of a heading ("Conclusion: …", "Final thoughts — …"): it says
+# where the section sits, not what it says, so posts and digest blocks leave it out.
+_LABEL = re.compile(
+    r"^\W*(?:in\s+conclusion|in\s+summary|conclusions?|summary|final\s+thoughts|"
+    r"closing\s+thoughts|(?:the\s+)?bottom\s+line|wrap[- ]?up|wrapping\s+up|"
+    r"(?:key\s+)?takeaways?|tl;?\s?dr)\b\s*(?:[:—–-]\s*|$)",
+    re.I,
+)
+
+
+def display_heading(heading: str | None) -> str:
+    """The heading without a structural label ("Conclusion: Bold Bets" → "Bold Bets"); "" when
+    the heading is only a label ("Conclusion")."""
+    text = " ".join((heading or "").split())
+    m = _LABEL.match(text)
+    if not m:
+        return text
+    rest = text[m.end() :].strip()
+    return rest[:1].upper() + rest[1:]
+
+
 @dataclass(frozen=True)
 class Group:
     """A major section and the sub-sections under it, in reading order."""

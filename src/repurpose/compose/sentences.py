@@ -217,6 +217,25 @@ def opens_with_reference(sentence: str) -> bool:
     return m.group(1) is not None or m.group(2).lower() in _DANGLING_WORDS
 
 
+# Pronouns that point back when they come early ("Harbor groups them by note"): the sentence
+# needs the one before it. ("it" is left out: "makes it easy" points at nothing.)
+_EARLY_BACK = frozenset(["them", "they"])
+_FIRST_WORDS = re.compile(r"[A-Za-z']+")
+
+
+def leans_back(sentence: str) -> bool:
+    """True when the sentence needs the one before it: it opens with a reference, or one of its
+    first six words is a pronoun pointing back ("… groups them by note")."""
+    if opens_with_reference(sentence):
+        return True
+    for k, m in enumerate(_FIRST_WORDS.finditer(sentence)):
+        if k >= 6:
+            break
+        if k and m.group(0).lower() in _EARLY_BACK:
+            return True
+    return False
+
+
 # ---- units and scoring ---------------------------------------------------------------------
 
 
@@ -273,9 +292,13 @@ def _quotable(text: str) -> bool:
     return any(c.islower() for c in t)
 
 
+_ITEM_JOINER = re.compile(r"(?:[\s;,:]+(?:and|or)\b)?[\s;,:]+$|[\s;,:]+(?:and|or)$", re.I)
+
+
 def as_point(item: str) -> str:
-    """A list item read as a prose point: capitalised, with a closing stop."""
-    t = normalize_space(item)
+    """A list item read as a prose point: capitalised, with a closing stop in place of the
+    separator that joined it to the next item ("…;", "…, and")."""
+    t = _ITEM_JOINER.sub("", normalize_space(item))
     if t and t[0].islower():
         t = t[0].upper() + t[1:]
     if t and t[-1] not in '.!?…"”’)':
@@ -330,10 +353,10 @@ class ArticleIndex:
                     chain = [here]
                     # Glue a dangling opener to what it refers to (up to two sentences back).
                     back = list(prev)
-                    while opens_with_reference(chain[0][0]) and back and len(chain) < 3:
+                    while leans_back(chain[0][0]) and back and len(chain) < 3:
                         chain.insert(0, back.pop())
                     prev.append(here)
-                    if opens_with_reference(chain[0][0]):
+                    if leans_back(chain[0][0]):
                         continue  # refers to something outside the section: never quoted
                     text = " ".join(c[0] for c in chain)
                     if not _quotable(text):
@@ -356,7 +379,7 @@ class ArticleIndex:
                 for item in block.items:
                     self._sentence_no += 1
                     text = as_point(item)
-                    if not _quotable(text) or opens_with_reference(text):
+                    if not _quotable(text) or leans_back(text):
                         continue
                     self._counter += 1
                     units.append(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from repurpose.compose.digest import choose_groups
-from repurpose.compose.outline import Group, Outline
+from repurpose.compose.outline import Group, Outline, display_heading
 from repurpose.compose.sentences import (
     ArticleIndex,
     Taken,
@@ -83,7 +83,7 @@ def _section_chunk(
     if not ranked:
         return None
     best = ranked[0]
-    heading = normalize_space(group.heading)
+    heading = display_heading(group.heading)
     if len(heading) > HEADING_MAX:
         heading = ""
     for head in dict.fromkeys((heading, "")):
@@ -216,7 +216,7 @@ def compose_thread(
 
 def _point_line(heading: str, text: str) -> str:
     """One key point of a single post: '• Heading: sentence' (no heading when it is long)."""
-    heading = normalize_space(heading)
+    heading = display_heading(heading)
     if not heading or len(heading) > HEADING_MAX:
         return POINT_BULLET + text
     # "Heading: sentence"; a heading that has a colon of its own or ends in a stop gets a dash
