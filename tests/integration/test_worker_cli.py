@@ -9,10 +9,24 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from repurpose.schedule.store import Outbox
 from tests.integration.fake_x import CREDS, FakeX
 from tests.integration.smtp_sink import Sink
 from tests.integration.worker_helpers import email_rows, states, thread_rows, write_config
+
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans():
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def read(path) -> str:
@@ -24,11 +38,13 @@ def start(tmp_path, db, cfg, *extra, env=None, verbose=False):
     full = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full.pop("REPURPOSE_DB", None)
     log = (tmp_path / f"w{time.monotonic_ns()}.log").open("wb")
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "repurpose", *(["-v"] if verbose else []), "worker",
          "--db", db, "--config", str(cfg), *extra],
         cwd=tmp_path, env=full, stdout=log, stderr=subprocess.STDOUT,
-    ), log  # fmt: skip
+    )  # fmt: skip
+    _started.append(proc)
+    return proc, log
 
 
 def wait_for(pred, timeout=20.0):

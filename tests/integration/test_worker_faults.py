@@ -79,7 +79,12 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(tmp_pat
                     log.close()
                     continue
             else:
-                proc.wait(timeout=max(1, deadline - time.monotonic()))
+                try:
+                    proc.wait(timeout=max(1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                    raise
             log.close()
             assert proc.returncode == 0, (tmp_path / f"run{runs}.log").read_text()[-2000:]
             with Outbox.open(db) as ob:

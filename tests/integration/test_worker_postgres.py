@@ -57,8 +57,14 @@ def test_two_workers_share_the_queue_without_doubles(tmp_path, pg_db):
                         cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
                     )
                 )
-        for p in procs:
-            p.wait(timeout=120)
+        try:
+            for p in procs:
+                p.wait(timeout=60)
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
         outputs = [log.read_text() for log in logs]
         assert [p.returncode for p in procs] == [0, 0], outputs
         ids = sink.handler.message_ids()

@@ -261,7 +261,7 @@ class Worker:
             ):
                 self._schedule_dispatch(max(_aware(due), self.clock()) if due else self.clock())
         except Exception as exc:  # a database hiccup: say so, try again next tick
-            log.warning("worker tick failed: %s", self.registry.scrub(str(exc)))
+            log.warning("worker tick failed: %s", self._reason(exc))
 
     def _dispatch(self) -> None:
         if not self._dispatch_lock.acquire(blocking=False):
@@ -285,7 +285,7 @@ class Worker:
                 return
             self._after_round(claimed_any)
         except Exception as exc:
-            log.error("dispatch failed: %s", self.registry.scrub(f"{type(exc).__name__}: {exc}"))
+            log.error("dispatch failed: %s", self._reason(exc))
             if self.until_idle:
                 self.error = exc
                 self.stop()
@@ -310,6 +310,9 @@ class Worker:
                 # Due but not claimable (a thread waiting on its previous post, a lease held by
                 # another worker): look again shortly instead of spinning.
                 nxt = now + timedelta(seconds=self.wake_seconds)
+        if self.until_idle:
+            # waiting only for items in flight elsewhere: look again soon, they may finish
+            nxt = min(nxt, now + timedelta(seconds=self.wake_seconds))
         self._schedule_dispatch(nxt)
 
     # -- sending ------------------------------------------------------------------------------
@@ -394,6 +397,10 @@ class Worker:
         self.outbox.mark_failed(item.id, self.worker_id, reason)
         self.stats.add("failed")
         self._log(item, "failed", latency, reason)
+
+    def _reason(self, exc: BaseException) -> str:
+        text = str(exc).split("\n")[0].split(" (Background on this error")[0]
+        return self.registry.scrub(f"{type(exc).__name__}: {text}")
 
     def _log(self, item: Any, result: str, latency: int, detail: str = "", **extra) -> None:
         parts = [
