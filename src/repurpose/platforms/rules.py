@@ -79,6 +79,7 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@lru_cache(maxsize=1024)
 def short_url(url: str) -> str:
     """Bluesky-style display text of a link: host + path, path cut to 13 characters + '…'."""
     full = url if "://" in url else "https://" + url

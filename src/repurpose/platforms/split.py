@@ -31,7 +31,9 @@ _BONUS = {PARA: 1.0, LINE: 0.8, SENT: 0.6, CLAUSE: 0.35, WORD: 0.1, WEAK: 0.0, H
 
 _BREAK_LINE = re.compile(r"(?m)^[ \t]*-{3,}[ \t]*$")
 _CJK_STOPS = "。！？，、；："
-_TOKEN = f"[^\\s{_CJK_STOPS}]*[{_CJK_STOPS}]+|[^\\s{_CJK_STOPS}]+"
+# a word: a run of non-space characters, cut after a run of ideographic stops; the same tokens
+# as "[^\s S]*[S]+|[^\s S]+" (S = the stops) without backtracking through every word
+_TOKEN = f"[^\\s{_CJK_STOPS}]++[{_CJK_STOPS}]*+|[{_CJK_STOPS}]++"
 _SPACED_TOKEN = re.compile(f"(\\s*)({_TOKEN})")
 _CLOSERS = "\"'”’)]»"
 CONNECTORS = frozenset(
@@ -97,6 +99,8 @@ _DASHES = frozenset("—–-")
 
 # whitespace the splitter would rewrite (it keeps " ", "\n" and "\n\n" between words): when a
 # segment has none, the text of any range of its words is a plain slice of the segment
+_STOPS = re.compile(f"[{_CJK_STOPS}]")
+_SPACE_RUN = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"[^\S \n]| \s|\n |\n\n\n")
 
 
@@ -123,21 +127,29 @@ def _after_space(prev: str) -> int:
     return WORD
 
 
-def _strengths(tokens: list[str], raws: list[str]) -> list[int]:
+def _strengths(tokens: Sequence[str], raws: Sequence[str]) -> list[int]:
     """The strength of the boundary before each token."""
-    strengths = [PARA]
-    append = strengths.append
-    for raw, prev, tok in zip(raws[1:], tokens, tokens[1:], strict=False):
-        if raw == " " or (raw and "\n" not in raw):
-            strength = _after_space(prev)
-            if strength == WORD and tok[0] in _DASHES and set(tok) <= _DASHES:
-                strength = WEAK
-        elif not raw:  # no space: after ideographic punctuation
-            strength = SENT if prev[-1] in _SENT_CHARS else CLAUSE
-        else:
-            strength = PARA if raw.count("\n") >= 2 else LINE
-        append(strength)
-    return strengths
+    after = map(_after_space, tokens)  # the strength of a plain space after each word
+    return [
+        PARA,
+        *[
+            st
+            if raw == " " and (st != WORD or tok[0] not in _DASHES)
+            else _strength(raw, prev, tok)
+            for raw, st, prev, tok in zip(raws[1:], after, tokens, tokens[1:], strict=False)
+        ],
+    ]
+
+
+def _strength(raw: str, prev: str, tok: str) -> int:
+    if raw and "\n" not in raw:  # spaces
+        strength = _after_space(prev)
+        if strength == WORD and tok[0] in _DASHES and set(tok) <= _DASHES:
+            strength = WEAK
+        return strength
+    if not raw:  # no space: after ideographic punctuation
+        return SENT if prev[-1] in _SENT_CHARS else CLAUSE
+    return PARA if raw.count("\n") >= 2 else LINE
 
 
 def _cost_memo(platform: Platform) -> dict:
@@ -156,7 +168,9 @@ class _Run:
 
     __slots__ = (
         "_ends",
+        "_maxima",
         "_prefix",
+        "_raws",
         "_sepvec",
         "_strengths",
         "body",
@@ -164,7 +178,6 @@ class _Run:
         "clean",
         "costs",
         "plain_ready",
-        "raws",
         "sep_costs",
         "seps",
         "src_costs",
@@ -175,17 +188,43 @@ class _Run:
 
     def __init__(self, chunk: int, text: str):
         self.chunk = chunk
-        pairs = _SPACED_TOKEN.findall(text)
-        self.raws = [raw for raw, _ in pairs]  # whitespace before each token, as written
-        self.src_tokens = [tok for _, tok in pairs]
-        self.body = text.strip()  # = the tokens joined by their raw separators
-        self.clean = not _ODD_SPACE.search(self.body)
+        self.body = body = text.strip()  # = the tokens joined by their raw separators
+        self._raws: Sequence[str] | None  # the whitespace before each token, as written
+        if _STOPS.search(body):  # ideographic stops end a token even without a space
+            raws, self.src_tokens = zip(*_SPACED_TOKEN.findall(body), strict=True)
+            self._raws = raws
+            self.clean = not _ODD_SPACE.search(body)
+        else:  # the same tokens, found faster; the separators only when needed
+            self.src_tokens = tokens = body.split()
+            self._raws = None
+            self.clean = (
+                body.count(" ") + body.count("\n") == len(body) - sum(map(len, tokens))
+                and "  " not in body
+                and " \n" not in body
+                and "\n " not in body
+                and "\n\n\n" not in body
+            )
         self.src_costs: list | None = None
         self.plain_ready = False
         self._strengths: list[int] | None = None
 
+    @property
+    def raws(self) -> Sequence[str]:
+        if self._raws is None:
+            self._raws = ["", *_SPACE_RUN.findall(self.body)]
+        return self._raws
+
+    def _raw_counts(self) -> dict[str, int]:
+        """How often each separator occurs between the source tokens."""
+        if self._raws is None and self.clean:  # only " ", "\n" and "\n\n"
+            body = self.body
+            paras = body.count("\n\n")
+            lines = body.count("\n") - 2 * paras
+            return {" ": len(self.src_tokens) - 1 - paras - lines, "\n": lines, "\n\n": paras}
+        return Counter(self.raws[1:])
+
     def _src_seps(self) -> list[str]:
-        seps = [_norm_sep(raw) for raw in self.raws]
+        seps = list(map(_norm_sep, self.raws))
         seps[0] = ""
         return seps
 
@@ -200,14 +239,20 @@ class _Run:
         dims = len(budget)
         src_tokens = self.src_tokens
         if self.src_costs is None:
-            get = memo.get
-            costs = [get(tok) or memo.setdefault(tok, platform.costs(tok)) for tok in src_tokens]
+            try:
+                costs = list(map(memo.__getitem__, src_tokens))
+            except KeyError:
+                get = memo.get
+                costs = [
+                    get(tok) or memo.setdefault(tok, platform.costs(tok)) for tok in src_tokens
+                ]
             self.src_costs = costs
         costs = self.src_costs
+        if self.plain_ready and all(m <= b for m, b in zip(self._maxima, budget, strict=True)):
+            return  # costs and totals do not depend on the budget
         cols = list(zip(*costs, strict=True))
-        if all(max(col) <= b for col, b in zip(cols, budget, strict=True)):
-            if self.plain_ready:  # costs and totals do not depend on the budget
-                return
+        self._maxima = [max(col) for col in cols]
+        if all(m <= b for m, b in zip(self._maxima, budget, strict=True)):
             too_big = []
         else:
             too_big = [
@@ -241,7 +286,7 @@ class _Run:
             self._strengths = None
         self.tokens, self.seps, self.costs = tokens, seps, costs
         # the run's total in each dimension: its words plus the separators between them
-        counts = Counter(self.raws[1:] if seps is None else seps[1:])
+        counts = self._raw_counts() if seps is None else Counter(seps[1:])
         sep_total = [0] * dims
         vec = self._sepvec = {}
         for raw, k in counts.items():
@@ -261,17 +306,15 @@ class _Run:
         if self._prefix is None:
             seps = self.seps if self.seps is not None else self._src_seps()
             self.seps = seps
-            dims = len(self.totals)
-            zero = (0,) * dims
-            vec = self._sepvec
-            sep_vectors = [vec[sep] if sep else zero for sep in seps]
-            sep_vectors[0] = zero
-            self.sep_costs = [[sc[d] for sc in sep_vectors] for d in range(dims)]
+            self.sep_costs = []
             self._prefix = []
-            for d in range(dims):
-                sd = self.sep_costs[d]
-                items = [sd[j] + c[d] for j, c in enumerate(self.costs)]
-                self._prefix.append([0, *accumulate(items)])
+            for d, col in enumerate(zip(*self.costs, strict=True)):
+                vec = {sep: sc[d] for sep, sc in self._sepvec.items()}
+                vec[""] = 0
+                sd = list(map(vec.__getitem__, seps))
+                sd[0] = 0
+                self.sep_costs.append(sd)
+                self._prefix.append([0, *accumulate(map(operator.add, sd, col))])
         return self._prefix
 
     def cost(self, s: int, e: int, d: int) -> int:

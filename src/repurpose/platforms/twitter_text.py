@@ -125,9 +125,8 @@ _MAX_LABEL = 63
 
 # A cheap test: can this text hold a URL at all? (a dot followed by a non-space)
 _URL_HINT = re.compile(r"\.[^\W\d_]")  # every TLD starts with a letter
-# A word (whitespace to whitespace) with a dot followed by a letter-like character: the only
-# places a URL can be (a superset: the exact test, str.isalpha after the dot, follows)
-_DOTTED_WORD = re.compile(r"(?<!\S)\S*?\.[^\W\d_]\S*")
+_SPACE = re.compile(r"\s")
+_OTHER_SPACE = re.compile(r"[^\S \n]")
 # In ASCII text a TLD is a whole run of letters and digits after a dot (the TLD must be followed
 # by something other than [0-9a-z@+-]); a word none of whose runs is a known TLD holds no URL.
 _DOT_RUN = re.compile(r"\.([A-Za-z][A-Za-z0-9]*)")
@@ -210,14 +209,30 @@ def extract_urls(text: str, *, without_protocol: bool = True) -> list[tuple[int,
     elif ":" not in text:
         return []
     urls: list[tuple[int, int, str]] = []
-    # A URL never spans whitespace: scan only the words holding a dot followed by a letter, each
-    # with the whitespace before it as the "preceding character" context (any whitespace plays
-    # the same part there), so each word's URLs can be found once and remembered.
-    for m in _DOTTED_WORD.finditer(text):
-        start = m.start()
-        found = _word_urls(m.group(), start == 0, without_protocol)
-        if found:
-            urls.extend((start + s, start + e, url) for s, e, url in found)
+    # A URL never spans whitespace: look only at the words holding a dot followed by a letter,
+    # each with the whitespace before it as the "preceding character" context (any whitespace
+    # plays the same part there), so each word's URLs are found once and remembered.
+    n = len(text)
+    simple_space = not _OTHER_SPACE.search(text)  # only " " and "\n": str.rfind finds words
+    done = 0
+    dot = text.find(".")
+    while dot != -1:
+        if dot >= done and dot + 1 < n and text[dot + 1].isalpha():
+            if simple_space:
+                start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot)) + 1
+            else:
+                start = dot
+                while start > 0 and not text[start - 1].isspace():
+                    start -= 1
+            m = _SPACE.search(text, dot)
+            end = m.start() if m else n
+            found = _word_urls(text[start:end], start == 0, without_protocol)
+            if found:
+                urls.extend((start + s, start + e, url) for s, e, url in found)
+            done = end
+            dot = text.find(".", end)
+        else:
+            dot = text.find(".", dot + 1)
     return urls
 
 
@@ -359,6 +374,8 @@ def _plain_weight(segment: str, config: Config, simple: bool) -> int:
     if not segment:
         return 0
     if simple:
+        if segment.isascii():
+            return 100 * len(segment)
         return 100 * (len(segment) + len(_HEAVY_V3.findall(segment)))
     return sum(_weight_of(ord(c), config) for c in segment)
 
