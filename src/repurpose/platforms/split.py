@@ -437,11 +437,23 @@ def _rebalance_tail(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tu
         mid,
         _BONUS[run.strengths[mid]] - abs(run.cost(a, mid, 0) - run.cost(mid, end, 0)) / main,
     )
-    for b in range(a + 1, end):
-        if not (_fits(run, a, b, budget) and _fits(run, b, end, budget)):
-            continue
-        left, right = run.cost(a, b, 0), run.cost(b, end, 0)
-        score = _BONUS[run.strengths[b]] - abs(left - right) / main
+    # the breaks b where both a..b and b..end fit form one interval (costs only grow with more
+    # words): the left part fits up to `hi` (found by bisection), the right part from `lo` on
+    prefix, sep_costs = run.prefix, run.sep_costs
+    hi = end - 1
+    for d, cap in enumerate(budget):
+        p = prefix[d]
+        hi = min(hi, bisect.bisect_right(p, cap + p[a] + sep_costs[d][a], lo=a + 1) - 1)
+    lo = a + 1
+    while lo <= hi and not all(
+        prefix[d][end] - prefix[d][lo] - sep_costs[d][lo] <= cap for d, cap in enumerate(budget)
+    ):
+        lo += 1
+    p0, s0, strengths = prefix[0], sep_costs[0], run.strengths
+    left0 = p0[a] + s0[a]
+    for b in range(lo, hi + 1):
+        left, right = p0[b] - left0, p0[end] - p0[b] - s0[b]
+        score = _BONUS[strengths[b]] - abs(left - right) / main
         if score > best_score:
             best, best_score = b, score
     return [*ranges[:-2], (a, best), (best, end)]
