@@ -438,9 +438,20 @@ class Outbox:
     # -- worker-facing -------------------------------------------------------------------------
 
     def claim_due(
-        self, worker_id: str, now: datetime, *, lease_seconds: float = 300, limit: int = 50
+        self,
+        worker_id: str,
+        now: datetime,
+        *,
+        lease_seconds: float = 300,
+        limit: int = 50,
+        started: bool = True,
     ) -> list[ClaimedItem]:
-        """Atomically move due, claimable `scheduled` rows to `sending` under a lease."""
+        """Atomically move due, claimable `scheduled` rows to `sending` under a lease.
+
+        `started=False`: the rows are claimed but not yet being sent (`claimed_at` stays NULL);
+        the worker marks each one with `mark_started` (or `mark_sent(start_next=…)`) right
+        before its send. A lease that expires on a row never started goes back to `scheduled`
+        without an attempt: only the send in flight when a worker died counts as one."""
         i = T.items.c
         with self._tx() as conn:
             self._recover(conn, now)
@@ -477,7 +488,7 @@ class Outbox:
                     state="sending",
                     lease_owner=worker_id,
                     lease_until=now + timedelta(seconds=lease_seconds),
-                    claimed_at=now,
+                    claimed_at=now if started else None,
                 )
             )
             rows = conn.execute(
@@ -497,7 +508,8 @@ class Outbox:
         self, conn: sa.Connection, now: datetime, owners: Sequence[str] | None = None
     ) -> int:
         """Expired leases (or leases of workers known to be gone) go back to `scheduled`; the lost
-        attempt is recorded."""
+        attempt is recorded for rows whose send had started (`claimed_at` set). Rows claimed but
+        never started go back as if released: no attempt, nothing in the history."""
         i = T.items.c
         cond = [i.state == "sending"]
         if owners is None:
@@ -511,6 +523,16 @@ class Outbox:
         ).all()
         if not stale:
             return 0
+        waiting = [r.id for r in stale if r.claimed_at is None]
+        if waiting:
+            conn.execute(
+                T.items.update()
+                .where(i.id.in_(waiting), i.state == "sending", i.claimed_at.is_(None))
+                .values(state="scheduled", lease_owner=None, lease_until=None)
+            )
+        stale = [r for r in stale if r.claimed_at is not None]
+        if not stale:
+            return len(waiting)
         conn.execute(
             T.attempts.insert(),
             [
@@ -537,7 +559,7 @@ class Outbox:
                 last_error="lease expired: the worker stopped before finishing this send",
             )
         )
-        return len(stale)
+        return len(stale) + len(waiting)
 
     def recover_leases(self, now: datetime | None = None) -> int:
         """Recover expired leases now (claim_due does this too)."""
@@ -554,10 +576,13 @@ class Outbox:
         error: str | None = None,
         latency_ms: int | None = None,
         now: datetime | None = None,
+        start_next: int | None = None,
     ) -> bool:
         now = now or utcnow()
         i = T.items.c
         with self._tx() as conn:
+            if start_next is not None:
+                self._start(conn, start_next, worker_id, now)
             row = conn.execute(
                 sa.select(i.attempts, i.claimed_at).where(
                     i.id == item_id, i.state == "sending", i.lease_owner == worker_id
@@ -594,7 +619,10 @@ class Outbox:
         latency_ms: int | None = None,
         *,
         now: datetime | None = None,
+        start_next: int | None = None,
     ) -> bool:
+        """`sending` → sent. `start_next`: in the same transaction, mark that row (claimed by
+        this worker) as started, see claim_due(started=False)."""
         now = now or utcnow()
         return self._finish(
             item_id,
@@ -608,7 +636,22 @@ class Outbox:
             },
             latency_ms=latency_ms,
             now=now,
+            start_next=start_next,
         )
+
+    def _start(self, conn: sa.Connection, item_id: int, worker_id: str, now: datetime) -> bool:
+        i = T.items.c
+        res = conn.execute(
+            T.items.update()
+            .where(i.id == item_id, i.state == "sending", i.lease_owner == worker_id)
+            .values(claimed_at=now)
+        )
+        return res.rowcount == 1
+
+    def mark_started(self, item_id: int, worker_id: str, *, now: datetime | None = None) -> bool:
+        """The send of a row claimed with `started=False` begins now (see claim_due)."""
+        with self._tx() as conn:
+            return self._start(conn, item_id, worker_id, now or utcnow())
 
     def mark_retry(
         self, item_id: int, worker_id: str, error: str, at: datetime, *, now: datetime | None = None
