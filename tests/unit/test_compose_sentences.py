@@ -68,6 +68,11 @@ def test_split_sentences(text, expected):
         "In addition, the app got lighter.",
         "“That was the plan,” she said.",
         "It’s a bet on the future.",
+        "Everything else now arrives as one summary.",
+        "The rest of the team stayed remote.",
+        "Everyone else kept working.",
+        "On top of that, sync is faster.",
+        "Since then, sales have doubled.",
     ],
 )
 def test_dangling_openers(sentence):
@@ -82,6 +87,9 @@ def test_dangling_openers(sentence):
         "Thistle farms grew.",
         "Solar panels cut the bill in half.",
         "In 2024 the bakery doubled its output.",
+        "Everyone in the office switched too.",
+        "Therapists restock on Mondays.",
+        "The restaurant opens at noon.",
     ],
 )
 def test_standalone_openers(sentence):
@@ -165,3 +173,25 @@ def test_pick_respects_word_budget_and_returns_reading_order():
     assert len(two) == 2
     assert two[0].order < two[1].order
     assert len(pick(ranked, count=3, max_words=20, min_ratio=0.0)) == 1
+
+
+def test_major_section_lead_outranks_a_sub_section_lead():
+    """A sub-section's first sentence counts less than the major section's own lead, so a
+    section's point is not taken from one of its sub-sections when the lead says it as well."""
+    d = ArticleDraft(title="T")
+    d.section("Intro").add("paragraph", text="A short note on the bakery and its ovens this year.")
+    s = d.section("Faster ovens", level=2)
+    s.add("paragraph", text="The new ovens bake a full tray of loaves in half the time.")
+    sub = d.section("Keeping ovens in step", level=3)
+    sub.add(
+        "paragraph",
+        text="When two ovens disagree about the heat of a tray, the bakers wait for the slower "
+        "oven to catch up.",
+    )
+    article = d.build()
+    plan = outline(article)
+    index = ArticleIndex(article.sections, [g.sections for g in plan.all_groups])
+    group = next(g for g in plan.groups if g.heading == "Faster ovens")
+    ranked = index.ranked(group)
+    assert ranked[0].text.startswith("The new ovens")
+    assert all(u.first_in_section for u in ranked)  # both leads; only the rank differs

@@ -199,6 +199,25 @@ _DANGLING_PHRASES = (
     "because of that",
     "despite this",
     "despite that",
+    # contrast with something just said: "Mentions still arrive at once. Everything else …"
+    "everything else",
+    "anything else",
+    "nothing else",
+    "everyone else",
+    "everybody else",
+    "all the rest",
+    "the rest",
+    "the others",
+    "the other one",
+    "on top of that",
+    "beyond that",
+    "apart from that",
+    "other than that",
+    "after that",
+    "before that",
+    "since then",
+    "until then",
+    "by then",
 )
 
 
@@ -265,6 +284,7 @@ class Unit:
 
 
 MIN_WORDS = 5
+SUB_LEAD = 0.7  # position score of a sub-section's first sentence (the major section's: 1.0)
 
 
 def _length_factor(words: int) -> float:
@@ -401,17 +421,22 @@ class ArticleIndex:
         hit = self._by_group.get(id(group))
         if hit is None or hit[0] is not group:
             units = [u for s in group.sections for u in self.units.get(s.id, ())]
-            hit = self._by_group[id(group)] = (group, tuple(self.score(units, group.headings)))
+            head = getattr(getattr(group, "head", None), "id", None)
+            scored = self.score(units, group.headings, lead_section=head)
+            hit = self._by_group[id(group)] = (group, tuple(scored))
         return list(hit[1])
 
-    def score(self, units: Iterable[Unit], headings: Iterable[str]) -> list[Unit]:
+    def score(
+        self, units: Iterable[Unit], headings: Iterable[str], *, lead_section: str | None = None
+    ) -> list[Unit]:
         """Score units of one group (a major section and its sub-sections); best first, ties in
-        reading order."""
+        reading order. The lead of `lead_section` (the major section itself) counts as the
+        group's lead; a sub-section's lead counts less."""
         units = list(units)
         if not units:
             return []
         headings = tuple(headings)
-        key = (tuple(u.order for u in units), headings)
+        key = (tuple(u.order for u in units), headings, lead_section)
         if key in self._ranked:
             return list(self._ranked[key])
         heading_terms = set()
@@ -426,7 +451,11 @@ class ArticleIndex:
             ts = u.terms
             weight = raw[u.order] / top
             overlap = len(ts & heading_terms) / len(heading_terms) if heading_terms else 0.0
-            position = 1.0 if u.first_in_section else 0.5 if u.first_in_paragraph else 0.0
+            if u.first_in_section:
+                lead = lead_section is None or u.section_id == lead_section
+                position = 1.0 if lead else SUB_LEAD
+            else:
+                position = 0.5 if u.first_in_paragraph else 0.0
             kind = {"sentence": 1.0, "item": 0.85, "quote": 0.7}[u.kind]
             glued = 0.9 if len(u.sentences) > 1 else 1.0
             u.score = (
