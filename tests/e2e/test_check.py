@@ -109,6 +109,11 @@ def test_bad_input_is_one_line(tmp_path: Path, cli):
     r = cli("check", str(tmp_path / "missing.md"), cwd=tmp_path)
     assert r.code == 1
     assert "missing.md" in r.err and "Traceback" not in r.err
+    assert len(r.err.strip().splitlines()) == 1, r.err  # no summary line after its own error
+    # with several articles, a summary says how many failed
+    r = cli("check", str(tmp_path / "missing.md"), str(STATION), cwd=tmp_path)
+    assert r.code == 1
+    assert r.err.strip().splitlines()[-1] == "error: check failed: 1 article failed to render"
 
 
 def test_post_over_limit_is_a_breach():

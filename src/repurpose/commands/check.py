@@ -45,6 +45,8 @@ def command(articles, only, platforms, url, templates, config_path, fmt):
             click.echo(f"{outcome.path}: [{b.code}] {b.message}")
         breaches += len(found)
     failed = sum(1 for o in outcomes if o.error)
+    if failed and not breaches and len(outcomes) == 1:
+        return 1  # its own error line says it all
     if breaches or failed:
         parts = []
         if breaches:

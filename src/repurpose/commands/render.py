@@ -59,6 +59,7 @@ def command(articles, only, platforms, url, templates, config_path, fmt, outdir,
     if len(outcomes) > 1:
         info(f"rendered {len(done)} of {len(outcomes)} articles into {outdir}/")
     if failed:
-        error(f"{failed} of {len(outcomes)} articles failed")
+        if len(outcomes) > 1:  # one article: its own error line says it all
+            error(f"{failed} of {len(outcomes)} articles failed")
         return 1
     return 0
