@@ -3,6 +3,8 @@ split inside a URL, @mention, #hashtag, number or emoji sequence."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +56,11 @@ def prose(draw):
     return "".join(out), ws
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# more examples for a deeper run: REPURPOSE_HYPOTHESIS_EXAMPLES=5000 pytest tests/unit/test_split_properties.py
+EXAMPLES = int(os.environ.get("REPURPOSE_HYPOTHESIS_EXAMPLES", "400"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     prose(),
     st.sampled_from(PLATFORMS),
