@@ -238,11 +238,11 @@ def test_stop_releases_claimed_items(tmp_path, outbox):
     original = w._handle
     calls = []
 
-    def handle(item):
+    def handle(item, *args):
         calls.append(item.id)
         if len(calls) == 5:
             w.stop()
-        original(item)
+        return original(item, *args)
 
     w._handle = handle
     w.run()
@@ -262,3 +262,45 @@ def test_concurrency_sends_everything_once(tmp_path, outbox):
     assert states(outbox) == {"sent": 120}
     ids = sink.handler.message_ids()
     assert len(ids) == 120 and max(ids.values()) == 1
+
+
+def test_killed_worker_costs_an_attempt_only_to_the_send_in_flight(outbox):
+    """A worker claims a batch, sends one, is in the middle of the second and dies: recovery gives
+    the second an 'expired' attempt; the rest of the batch goes back untouched."""
+    outbox.add_items(email_rows(10))
+    t = now()
+    batch = outbox.claim_due("dead", t, lease_seconds=60, limit=100, started=False)
+    assert len(batch) == 10
+    assert outbox.mark_started(batch[0].id, "dead")
+    assert outbox.mark_sent(batch[0].id, "dead", "<id0>", 3, start_next=batch[1].id)
+    # the worker dies here, while sending batch[1]; its lease runs out
+    again = outbox.claim_due("next", t + timedelta(seconds=61), lease_seconds=60, limit=100)
+    assert sorted(c.id for c in again) == sorted(c.id for c in batch[1:])
+    attempts = {c.id: c.attempts for c in again}
+    assert attempts[batch[1].id] == 1
+    assert all(attempts[c.id] == 0 for c in batch[2:])
+    assert [h["outcome"] for h in outbox.get(batch[1].id).history] == ["expired"]
+    assert all(outbox.get(c.id).history == [] for c in batch[2:])
+    assert [h["outcome"] for h in outbox.get(batch[0].id).history] == ["sent"]
+
+
+def test_poison_item_fails_after_max_attempts_of_expired_leases(tmp_path, outbox):
+    """An item whose send kills the worker every time ends failed after max_attempts."""
+    settings = load_settings(
+        write_config(tmp_path / "r.toml", outbox_dir=tmp_path / "o", max_attempts=3)
+    )
+    outbox.add_items(email_rows(2))
+    t = now()
+    for k in range(3):  # three workers died while sending reader0
+        at = t + timedelta(seconds=61 * k)
+        first, *_ = outbox.claim_due(f"dead{k}", at, lease_seconds=60, limit=100, started=False)
+        assert first.recipient == "reader0@example.org"
+        assert outbox.mark_started(first.id, f"dead{k}")
+    outbox.recover_leases(t + timedelta(seconds=61 * 3))
+    Worker(outbox, settings, registry=Registry(settings, env={}), until_idle=True).run()
+    views = {v.recipient: v for v in outbox.list_items()}
+    poison = views["reader0@example.org"]
+    assert poison.state == "failed" and "gave up after 3 attempts" in poison.last_error
+    assert [h["outcome"] for h in outbox.get(poison.id).history] == ["expired"] * 3 + ["failed"]
+    assert views["reader1@example.org"].state == "sent"
+    assert views["reader1@example.org"].attempts == 1

@@ -20,7 +20,9 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 
+from repurpose.schedule import tables as T
 from repurpose.schedule.store import Outbox
 from tests.integration.fake_x import CREDS, FakeX
 from tests.integration.smtp_sink import Sink
@@ -43,7 +45,6 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(tmp_pat
             smtp_port=sink.port,
             x_base=fake.base,
             outbox_dir=tmp_path / "out",
-            max_attempts=60,
         )
         cfg.write_text(cfg.read_text().replace("rate_per_minute = 1000000", "rate_per_minute = 9000"))  # fmt: skip
         env = {**os.environ, **CREDS, "NO_COLOR": "1", "REPURPOSE_WORKER_SEED": "3"}
@@ -108,6 +109,14 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(tmp_pat
     assert [p.in_reply_to for p in posts] == [None] + [p.id for p in posts[:-1]]
     by_pos = sorted((v for v in views if v.channel == "x"), key=lambda v: v.position)
     assert [v.external_id for v in by_pos] == [p.id for p in posts]
+    # a kill costs an attempt only to the send in flight (one lane), not to the claimed batch
+    with Outbox.open(db) as ob, ob.engine.connect() as conn:
+        expired = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(T.attempts)
+            .where(T.attempts.c.outcome == "expired")
+        ).scalar()
+    assert expired <= kills, f"{expired} expired attempts for {kills} kills"
     # no credential in the logs, the database or the outbox directory
     blobs = [p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()]
     for secret in CREDS.values():

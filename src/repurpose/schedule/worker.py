@@ -17,6 +17,13 @@ until settings.worker.max_attempts, then failed; permanent errors → failed wit
 AuthFailed → the channel/account is paused (store.pause_channel) and the item goes back
 unchanged; RateLimited → retried at the time the remote side gave. A send that is too late for its
 late policy is skipped with the reason.
+
+Crash accounting: a batch is claimed with `started=False` and each row is marked started right
+before its send (in the same transaction that records the previous send). When a killed worker's
+leases are recovered, only the rows whose send had started get an "expired" attempt; the rest of
+its batch goes back untouched. An expired attempt counts toward max_attempts, so an item that
+kills the worker every time it is sent (a poison item) ends failed after max_attempts instead of
+crashing the worker forever.
 """
 
 from __future__ import annotations
@@ -275,6 +282,7 @@ class Worker:
                     now,
                     lease_seconds=self.settings.worker.lease_seconds,
                     limit=self.batch,
+                    started=False,
                 )
                 if not items:
                     break
@@ -318,13 +326,33 @@ class Worker:
     # -- sending ------------------------------------------------------------------------------
 
     def _process(self, items: list[Any]) -> None:
-        if self._pool is None:
-            for item in items:
-                self._handle(item)
-            return
-        list(self._pool.map(self._handle, items))
+        """Send a claimed batch in order on `concurrency` lanes. Each row is marked started
+        right before its send, in the transaction that records the previous send of its lane,
+        so a worker killed mid-batch costs an attempt only to the sends in flight."""
+        queue = iter(items)
+        lock = threading.Lock()
 
-    def _handle(self, item: Any) -> None:
+        def take() -> Any:
+            with lock:
+                return next(queue, None)
+
+        def lane() -> None:
+            item, started = take(), False
+            while item is not None:
+                nxt = take()
+                started = self._handle(item, started, nxt)
+                item = nxt
+
+        if self._pool is None:
+            lane()
+            return
+        lanes = [self._pool.submit(lane) for _ in range(min(self.concurrency, len(items)))]
+        for future in lanes:
+            future.result()
+
+    def _handle(self, item: Any, started: bool = False, nxt: Any = None) -> bool:
+        """Send one claimed item and record the outcome. Returns True when `nxt` was marked
+        started along with this item's outcome."""
         key = (item.channel, getattr(item, "account", "default") or "default")
         held = self._held.get(key)
         if held is not None and held <= self.clock():
@@ -333,14 +361,28 @@ class Worker:
         if self.stopping or key in self._paused or held is not None:
             self.outbox.release(item.id, self.worker_id)
             self.stats.add("released")
-            return
+            return False
         start_wall = self.clock()
         verdict = late_verdict(item, start_wall)
         if verdict is not None:
             self.outbox.mark_skipped(item.id, verdict, self.worker_id)
             self.stats.add("skipped")
             self._log(item, "skipped", 0, verdict)
-            return
+            return False
+        tried = int(getattr(item, "attempts", 0) or 0)
+        if tried >= self.settings.worker.max_attempts:
+            # Only reachable through expired leases: the worker died while sending this item
+            # every time (a poison item). Stop here instead of crashing forever.
+            reason = (
+                f"gave up after {tried} attempts; the last ended with the worker stopping "
+                "mid-send (lease expired)"
+            )
+            self.outbox.mark_failed(item.id, self.worker_id, reason)
+            self.stats.add("failed")
+            self._log(item, "failed", 0, reason)
+            return False
+        if not started:
+            self.outbox.mark_started(item.id, self.worker_id)
         with self.stats.lock:
             self.stats.lateness.append((start_wall - _aware(item.due_at)).total_seconds())
         t0 = time.perf_counter()
@@ -352,11 +394,18 @@ class Worker:
                 raise
             latency = int((time.perf_counter() - t0) * 1000)
             self._failed_attempt(item, ensure_delivery_error(raw), latency, key)
-            return
+            return False
         latency = int((time.perf_counter() - t0) * 1000)
-        self.outbox.mark_sent(item.id, self.worker_id, receipt.external_id, latency)
+        self.outbox.mark_sent(
+            item.id,
+            self.worker_id,
+            receipt.external_id,
+            latency,
+            start_next=nxt.id if nxt is not None else None,
+        )
         self.stats.add("sent")
         self._log(item, "sent", latency, receipt.detail, external_id=receipt.external_id)
+        return nxt is not None
 
     def _failed_attempt(self, item: Any, err: Exception, latency: int, key) -> None:
         reason = self.registry.scrub(str(err))
