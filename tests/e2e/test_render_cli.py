@@ -92,6 +92,70 @@ def test_utm_on_article_links(station_out: Path):
     assert "utm_medium=x" in x
 
 
+def test_utm_configurable_and_switched_off(tmp_path: Path, cli):
+    cfg = tmp_path / "repurpose.toml"
+    cfg.write_text(
+        '[utm]\nsource = "newsletter"\nmedium = "social-{channel}"\ncampaign = "spring"\n'
+    )
+    r = cli("-q", "render", str(STATION), "-o", str(tmp_path / "on"), cwd=tmp_path)
+    assert r.code == 0, r.err
+    out = tmp_path / "on" / "tiny-station"
+    assert (
+        "tiny-station?utm_source=newsletter&amp;utm_medium=social-email&amp;utm_campaign=spring"
+        in (out / "email.html").read_text()
+    )
+    assert "utm_medium=social-email" in (out / "email.txt").read_text()
+    assert "utm_medium=social-mastodon" in (out / "thread.mastodon.txt").read_text()
+    cfg.write_text("[utm]\nenabled = false\n")
+    r = cli("-q", "render", str(STATION), "-o", str(tmp_path / "off"), cwd=tmp_path)
+    assert r.code == 0, r.err
+    for f in (tmp_path / "off" / "tiny-station").iterdir():
+        assert "utm_" not in f.read_text(), f.name
+    assert (
+        "https://notes.example.org/posts/tiny-station"
+        in (tmp_path / "off" / "tiny-station" / "thread.x.txt").read_text()
+    )
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path):
+    """Several articles on a terminal: a progress bar on stderr (not with -q, not when piped)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    for i in range(3):
+        shutil.copy(STATION, tmp_path / f"s{i}.md")
+
+    def run(*extra: str) -> str:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "repurpose", *extra, "render", *(f"s{i}.md" for i in range(3))],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(leader)
+        assert proc.wait(timeout=60) == 0
+        return b"".join(chunks).decode()
+
+    shown = run()
+    assert "Rendering" in shown and "3/3" in shown
+    assert "Rendering" not in run("-q")
+
+
 def test_script_in_article_escaped_everywhere(station_out: Path):
     m = json.loads((station_out / "manifest.json").read_text())
     assert m["faq"]["items"][0]["question"].startswith("Is the <script>alert(")
@@ -128,6 +192,35 @@ def test_render_twice_is_byte_identical(tmp_path: Path, cli):
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert files_a == files_b
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_byte_identical_across_processes_and_hash_seeds(tmp_path: Path, cli):
+    """Two processes with different PYTHONHASHSEED (set and dict order of str keys differ
+    between them), one without the template cache, rendering in the process pool (more than
+    four articles): every file is byte-identical."""
+    from tests.conftest import EXAMPLES, SEED_ARTICLE
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    sources = [*sorted(EXAMPLES.iterdir()), STATION, PLAIN]
+    if SEED_ARTICLE.exists():
+        sources.append(SEED_ARTICLE)
+    for src in sources:
+        shutil.copy(src, inputs / src.name)
+    runs = (
+        ("1", {"PYTHONHASHSEED": "1"}),
+        ("2", {"PYTHONHASHSEED": "4242", "REPURPOSE_TEMPLATE_CACHE": "0"}),
+    )
+    for name, env in runs:
+        r = cli("-q", "render", str(inputs), "-o", str(tmp_path / name), cwd=tmp_path, env=env)
+        assert r.code == 0, r.err
+    a, b = tmp_path / "1", tmp_path / "2"
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    assert len({f.parts[0] for f in files_a}) == len(sources)
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
