@@ -249,6 +249,52 @@ def test_cancel_and_retry_transitions(store):
         store.list_items(status="lost")
 
 
+def test_cancelling_a_thread_post_cancels_the_rest_and_retry_brings_them_back(store):
+    store.add_items([*thread(4), item(1)])
+    ids = [v.id for v in store.list_items() if v.position is not None]
+    assert store.cancel(ids[1]) == ids[1:]
+    states = {v.id: (v.state, v.last_error) for v in store.list_items()}
+    assert states[ids[0]] == ("scheduled", None)
+    assert [states[k][0] for k in ids[1:]] == ["cancelled"] * 3
+    assert states[ids[2]][1] == f"thread: earlier post {ids[1]} was cancelled"
+    # a later post cannot come back alone: it would wait for a cancelled post for ever
+    with pytest.raises(StoreError, match=f"follows item {ids[1]} .* retry item {ids[1]}"):
+        store.retry(ids[2])
+    later = NOW + timedelta(hours=1)
+    assert store.retry(ids[1], now=later) == ids[1:]
+    assert {store.get(k).state for k in ids} == {"scheduled"}
+    # and they go out in order, each after the one before
+    order = []
+    for _ in range(4):
+        [c] = [c for c in store.claim_due("w1", later, lease_seconds=60, limit=10) if c.thread_key]
+        order.append(c.id)
+        store.mark_sent(c.id, "w1", f"e{c.id}", 1, now=later)
+    assert order == ids
+
+
+def test_a_post_cancelled_on_its_own_stays_cancelled_on_retry(store):
+    store.add_items(thread(3))
+    ids = [v.id for v in store.list_items()]
+    store.cancel(ids[2])  # the user drops the last post
+    store.cancel(ids[1])  # then the second (nothing left after it to cascade to)
+    assert store.retry(ids[1]) == [ids[1]]
+    assert store.get(ids[2]).state == "cancelled"
+
+
+def test_skipped_thread_post_skips_the_rest(store):
+    store.add_items([*thread(3), item(1, due=NOW + timedelta(hours=2))])
+    [head] = store.claim_due("w1", NOW, lease_seconds=60, limit=10)
+    assert store.mark_skipped(head.id, "missed by 3 hours (window 1h)", worker_id="w1")
+    views = {v.id: v for v in store.list_items()}
+    rest = [v for v in views.values() if v.position and v.position > 0]
+    assert [v.state for v in rest] == ["skipped", "skipped"]
+    assert rest[0].last_error == f"thread: earlier post {head.id} was skipped"
+    assert store.get(rest[1].id).history[0]["outcome"] == "skipped"
+    # nothing of the thread is left waiting: the next due item is the unrelated one
+    assert store.next_due_at(NOW) == NOW + timedelta(hours=2)
+    assert store.retry(head.id) == [head.id, *(v.id for v in rest)]
+
+
 def test_purge_sent_before(store):
     store.add_items([item(1), item(2), *thread(2)])
     for c in store.claim_due("w1", NOW, lease_seconds=60, limit=10):

@@ -41,6 +41,25 @@ def _local(dt, tz_name: str) -> str:
         return dt.isoformat()
 
 
+def _thread_rest(ids) -> str:
+    rest = list(ids)[1:]
+    if not rest:
+        return ""
+    n = len(rest)
+    return f" and the {n} later post{'s' if n != 1 else ''} of its thread ({_ranges(rest)})"
+
+
+def _ranges(ids) -> str:
+    out, run = [], []
+    for k in sorted(ids):
+        if run and k != run[-1] + 1:
+            out.append(run)
+            run = []
+        run.append(k)
+    out.append(run)
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in out)
+
+
 @click.group(name="queue")
 def command():
     """List, inspect, cancel, retry, export and purge outbox items."""
@@ -102,6 +121,7 @@ def show(item_id, as_json, db, config_path):
     """One item with its payload and attempt history."""
     with _open(db, config_path) as store:
         it = store.get(item_id)
+        before = store.get(it.after_id).state if it.after_id is not None else None
     if as_json:
         click.echo(json.dumps(it.as_json(), ensure_ascii=False, indent=1))
         return 0
@@ -119,7 +139,10 @@ def show(item_id, as_json, db, config_path):
     if it.recipient:
         fields.append(("recipient", it.recipient))
     if it.position is not None:
-        fields.append(("thread post", f"#{it.position + 1} (after item {it.after_id or '-'})"))
+        after = "first post" if it.after_id is None else f"after item {it.after_id}"
+        if it.state == "scheduled" and before in ("failed", "skipped", "cancelled"):
+            after += f", which is {before}: this post waits for it"
+        fields.append(("thread post", f"#{it.position + 1} ({after})"))
     if it.external_id:
         fields.append(("external id", it.external_id))
     if it.sent_at:
@@ -163,8 +186,8 @@ def cancel(item_id, article, db, config_path):
             n = store.cancel_article(article)
             info(f"cancelled {n} scheduled items of {article}")
         else:
-            store.cancel(item_id)
-            info(f"cancelled item {item_id}")
+            ids = store.cancel(item_id)
+            info(f"cancelled item {item_id}{_thread_rest(ids)}")
     return 0
 
 
@@ -176,8 +199,8 @@ def retry(item_id, db, config_path):
     from repurpose.ui import info
 
     with _open(db, config_path) as store:
-        store.retry(item_id)
-    info(f"item {item_id} is scheduled again, due now")
+        ids = store.retry(item_id)
+    info(f"item {item_id}{_thread_rest(ids)} scheduled again, due now")
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from repurpose.errors import CalendarError
 from repurpose.schedule.audience import (
+    AudienceError,
     Recipient,
     apply_suppression,
     load_audience,
@@ -74,14 +75,33 @@ def _relative_to_config(settings: Any, value: str | None) -> Path | None:
 def load_recipients(
     cal: Calendar, settings: Any, override: str | None
 ) -> tuple[list[Recipient] | None, int]:
-    if not any(s.channel == "email" for s in cal.steps):
+    """The calendar's email recipients minus the suppression list (None: no email step).
+
+    A calendar with an email step and no audience, or an audience whose every address is
+    suppressed, is an error here, before anything is rendered or opened."""
+    email_steps = [k for k, s in enumerate(cal.steps) if s.channel == "email"]
+    if not email_steps:
         return None, 0
     path = audience_path(cal, settings, override)
     if path is None:
-        return None, 0
+        step = cal.steps[email_steps[0]]
+        raise cal.error(
+            f"step {step.id!r} sends email but no audience is set: pass --audience FILE.csv "
+            "(a CSV with a header email,name,…), or set `audience:` in the calendar or "
+            "email.audience in repurpose.toml",
+            "steps",
+            email_steps[0],
+            "channel",
+        )
     recipients = load_audience(path)
-    suppressed = load_suppression(_relative_to_config(settings, settings.email.suppression))
-    return apply_suppression(recipients, suppressed)
+    suppression = _relative_to_config(settings, settings.email.suppression)
+    kept, dropped = apply_suppression(recipients, load_suppression(suppression))
+    if not kept:
+        raise AudienceError(
+            f"every address of the audience is on the suppression list ({suppression})",
+            path=path,
+        )
+    return kept, dropped
 
 
 @dataclass
@@ -148,25 +168,28 @@ def schedule_article(
     """Render ARTICLE, expand CALENDAR and write the items (the `schedule` command's one call)."""
     from repurpose import pipeline
 
+    now = now or datetime.now(UTC)
     cal = load_calendar(find_calendar(calendar))
     recipients, suppressed = load_recipients(cal, settings, audience)
     url = db_url(settings, db)
-    store = None
-    if not dry_run or not _missing_sqlite_file(url):
-        store = Outbox.open(url)
+    # An existing database is opened first (an unreachable one fails before rendering). A SQLite
+    # file that does not exist yet holds nothing to plan around: it is created only when the
+    # plan is complete and is written, so a failed or dry run leaves no file behind.
+    store = None if _missing_sqlite_file(url) else Outbox.open(url)
     try:
         bundle = pipeline.build(article, settings)
-        return schedule_bundle(
-            bundle,
-            cal,
-            store,
+        kwargs = dict(
             settings=settings,
             now=now,
             start=start,
             recipients=recipients,
             suppressed=suppressed,
-            dry_run=dry_run,
         )
+        if store is not None or dry_run:
+            return schedule_bundle(bundle, cal, store, dry_run=dry_run, **kwargs)
+        planned = schedule_bundle(bundle, cal, None, dry_run=True, **kwargs)
+        store = Outbox.open(url)
+        return ScheduleResult(planned.plan, store.add_items(planned.plan.items, now=now))
     finally:
         if store is not None:
             store.close()

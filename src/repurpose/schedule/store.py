@@ -719,7 +719,46 @@ class Outbox:
                     error=reason,
                 )
             )
+            # the rest of its thread can never go out (each post waits for the one before)
+            self._follow_thread(conn, item_id, "skipped", now=now)
             return True
+
+    def _follow_thread(
+        self, conn: sa.Connection, item_id: int, state: str, *, now: datetime
+    ) -> list[int]:
+        """Give the still-scheduled later posts of `item_id`'s thread the same end (`skipped` or
+        `cancelled`), with a note naming the post they followed and an attempt-history line."""
+        i = T.items.c
+        later = [
+            r
+            for r in _thread_after(conn, item_id)
+            if r.state == "scheduled"  # in flight or finished posts keep their state
+        ]
+        if not later:
+            return []
+        note = f"{THREAD_NOTE}{item_id} was {state}"
+        ids = [r.id for r in later]
+        for chunk in _chunks(ids):
+            conn.execute(
+                T.items.update()
+                .where(i.id.in_(chunk), i.state == "scheduled")
+                .values(state=state, last_error=note)
+            )
+        if state == "skipped":
+            conn.execute(
+                T.attempts.insert(),
+                [
+                    {
+                        "item_id": r.id,
+                        "n": r.attempts + 1,
+                        "finished_at": now,
+                        "outcome": "skipped",
+                        "error": note,
+                    }
+                    for r in later
+                ],
+            )
+        return ids
 
     def release(self, item_id: int, worker_id: str) -> bool:
         """`sending` → `scheduled` without counting an attempt (shutdown before sending)."""
@@ -941,8 +980,10 @@ class Outbox:
         with self.engine.connect() as conn:
             return int(conn.execute(q).scalar())
 
-    def cancel(self, item_id: int) -> None:
-        """`scheduled` → `cancelled`; anything else is an invalid transition."""
+    def cancel(self, item_id: int, *, now: datetime | None = None) -> list[int]:
+        """`scheduled` → `cancelled`; anything else is an invalid transition. Cancelling a thread
+        post cancels the later posts of its thread too (they could never go out without it).
+        Returns the ids cancelled, the item first."""
         i = T.items.c
         with self._tx() as conn:
             state = conn.execute(sa.select(i.state).where(i.id == item_id)).scalar()
@@ -957,6 +998,8 @@ class Outbox:
                 .where(i.id == item_id, i.state == "scheduled")
                 .values(state="cancelled")
             )
+            later = self._follow_thread(conn, item_id, "cancelled", now=now or utcnow())
+            return [item_id, *later]
 
     def cancel_article(self, slug: str) -> int:
         i = T.items.c
@@ -968,8 +1011,10 @@ class Outbox:
             )
             return res.rowcount
 
-    def retry(self, item_id: int, *, now: datetime | None = None) -> None:
-        """failed/skipped/cancelled → scheduled, due now, with a fresh attempt budget."""
+    def retry(self, item_id: int, *, now: datetime | None = None) -> list[int]:
+        """failed/skipped/cancelled → scheduled, due now, with a fresh attempt budget. The later
+        posts of its thread that were skipped or cancelled along with it come back too (they go
+        out after it, in order). Returns the ids scheduled again, the item first."""
         now = now or utcnow()
         i = T.items.c
         with self._tx() as conn:
@@ -981,18 +1026,41 @@ class Outbox:
                     f"item {item_id} is {state}; only failed, skipped or cancelled items can be "
                     "retried"
                 )
-            conn.execute(
-                T.items.update()
-                .where(i.id == item_id, i.state == state)
-                .values(
-                    state="scheduled",
-                    due_at=now,
-                    planned_at=now,
-                    attempts=0,
-                    lease_owner=None,
-                    lease_until=None,
+            prev = T.items.alias("prev")
+            before = conn.execute(
+                sa.select(prev.c.id, prev.c.state)
+                .join(T.items, i.after_id == prev.c.id)
+                .where(i.id == item_id)
+            ).first()
+            if before is not None and before.state in ("failed", "skipped", "cancelled"):
+                raise StoreError(
+                    f"item {item_id} follows item {before.id} in its thread, which is "
+                    f"{before.state}; retry item {before.id} instead (the later posts come with it)"
                 )
+            back = [item_id]
+            for r in _thread_after(conn, item_id):
+                if r.state in ("skipped", "cancelled") and (r.last_error or "").startswith(
+                    THREAD_NOTE
+                ):
+                    back.append(r.id)
+                elif r.state != "scheduled":  # ended on its own (or sent): the rest stays
+                    break
+            values = dict(
+                state="scheduled",
+                due_at=now,
+                planned_at=now,
+                attempts=0,
+                lease_owner=None,
+                lease_until=None,
             )
+            conn.execute(T.items.update().where(i.id == item_id, i.state == state).values(values))
+            for chunk in _chunks(back[1:]):
+                conn.execute(
+                    T.items.update()
+                    .where(i.id.in_(chunk), i.state.in_(("skipped", "cancelled")))
+                    .values({**values, "last_error": None})
+                )
+            return back
 
     def purge(self, sent_before: datetime) -> int:
         """Delete sent items (and their attempts) sent before the date; a sent post another
@@ -1074,6 +1142,28 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+THREAD_NOTE = "thread: earlier post "
+
+
+def _thread_after(conn: sa.Connection, item_id: int) -> list[Any]:
+    """The posts that follow `item_id` in its thread (after_id chain), in order."""
+    i = T.items.c
+    out: list[Any] = []
+    frontier = [item_id]
+    seen = {item_id}
+    while frontier:
+        rows = conn.execute(
+            sa.select(i.id, i.state, i.attempts, i.last_error)
+            .where(i.after_id.in_(frontier))
+            .order_by(i.position, i.id)
+        ).all()
+        rows = [r for r in rows if r.id not in seen]
+        seen.update(r.id for r in rows)
+        out.extend(rows)
+        frontier = [r.id for r in rows]
+    return out
 
 
 def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
