@@ -90,8 +90,13 @@ def test_badges_and_link_only_lines_dropped(product):
     for furniture in ("shields", "Build status", "Download Lantern", "Full changelog", "LICENSE"):
         assert furniture not in text
     reasons = [d.reason for d in product.dropped]
-    assert reasons == ["badge row (images and links, no prose)", "link-only line (no prose)"]
+    assert reasons == [
+        "badge row (images and links, no prose)",
+        "link-only line (no prose)",
+        "FAQ heading (its items are in the FAQ)",  # its <details> items are the FAQ
+    ]
     assert product.dropped[0].source.lines == (15, 15)
+    assert "FAQ" not in [s.heading for s in product.sections]
 
 
 def test_code_kept_as_code_never_prose(product):

@@ -51,6 +51,7 @@ _TOC_SELECTOR = (
     " or @id='table-of-contents' or contains(@class, 'ez-toc') or @role='doc-toc']"
 )
 # Furniture shown in `inspect` as dropped, with the reason (outermost element only).
+# By element and ARIA role:
 _FURNITURE = (
     ("nav", "navigation"),
     ("*[@role='navigation']", "navigation"),
@@ -59,14 +60,73 @@ _FURNITURE = (
     ("*[@role='complementary']", "sidebar"),
     ("footer", "footer"),
     ("*[@role='contentinfo']", "footer"),
-    ("*[@id='comments' or contains(@class, 'comments') or @id='respond']", "comments"),
     ("form", "form"),
-    ("*[contains(@class, 'related') or contains(@id, 'related')]", "related links"),
-    ("*[contains(@class, 'share') or contains(@class, 'social')]", "share buttons"),
-    ("*[contains(@class, 'cookie') or contains(@id, 'cookie')]", "cookie notice"),
-    ("*[contains(@class, 'newsletter') or contains(@class, 'subscribe')]", "subscribe prompt"),
-    ("*[contains(@class, 'breadcrumb')]", "navigation"),
 )
+# By class and id names, as themes and CMSs write them ("comments-area", "jp-relatedposts",
+# "ad-slot", "widget_search", "about-author-box"): first matching reason wins. A word from the
+# first list may appear anywhere in a name; one from the second must be a whole part of it
+# (split at "-", "_" and spaces), so "ad" finds "ad-slot" but not "header" or "loading".
+_CLASS_FURNITURE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("comments", ("comment", "disqus"), ("discussion", "replies", "respond")),
+    ("cookie notice", ("cookie", "consent", "gdpr"), ()),
+    ("subscribe prompt", ("newsletter", "subscribe", "signup", "optin", "mailchimp"), ()),
+    ("share buttons", ("share", "sharing", "social", "addtoany", "addthis"), ()),
+    (
+        "related links",
+        ("related", "readmore", "read-more", "morestories", "more-stories"),
+        ("popular", "trending", "recommended", "recommendations", "read", "also"),
+    ),
+    (
+        "advertisement",
+        ("advert", "sponsor", "adsbygoogle", "adslot", "ad-slot", "ad-container"),
+        ("ad", "ads", "dfp", "gpt", "promo"),
+    ),
+    (
+        "author box",
+        (
+            "author-bio",
+            "authorbio",
+            "author-box",
+            "authorbox",
+            "about-author",
+            "author-info",
+            "author-card",
+            "author-profile",
+        ),
+        (),
+    ),
+    ("tags/categories", ("tag-cloud", "tagcloud"), ("tags", "categories")),
+    ("disclosure notice", ("disclosure", "disclaimer"), ()),
+    ("table of contents", ("table-of-contents", "tableofcontents"), ("toc",)),
+    ("sidebar", ("sidebar", "widget"), ()),
+    (
+        "navigation",
+        ("breadcrumb", "navbar", "navigation", "pagination", "pager"),
+        ("nav", "menu", "skip"),
+    ),
+    ("page header", ("masthead", "topbar", "top-bar"), ("header",)),
+    ("footer", ("footer", "colophon"), ()),
+)
+_NAME_PARTS = re.compile(r"[-_\s]+")
+# Inside the article's own text container only these are furniture (a "header" or "widget"
+# class in the middle of the text is more likely a styled part of the article).
+_INLINE_FURNITURE = frozenset(
+    {
+        "comments",
+        "cookie notice",
+        "subscribe prompt",
+        "share buttons",
+        "related links",
+        "advertisement",
+        "author box",
+        "tags/categories",
+        "disclosure notice",
+        "table of contents",
+    }
+)
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "summary", "dt"})
 _BLOCK_TAGS = (
     "p",
     "li",
@@ -84,6 +144,7 @@ _BLOCK_TAGS = (
     "th",
     "figcaption",
     "summary",
+    "a",  # last: a lone link ("Edit this page") cites its own element
 )
 
 
@@ -103,9 +164,12 @@ def read(text: str, *, path: str | None = None) -> Article:
         raise InputError("no article found (the page has no HTML body)", path=name) from None
     meta, meta_title = _metadata(doc)
     _strip_permalinks(doc)
+    labels = _fold_admonition_titles(doc)
     dropped = _furniture(doc)
     details = _mark_details(doc)
-    index = _PathIndex(doc)
+    tree = doc.getroottree()
+    aside = {el for d in dropped if d.source.path for el in tree.xpath(d.source.path)}
+    index = _PathIndex(doc, aside)
     body = _extract(doc, [d.source.path for d in dropped if d.source.path])
     if body is None:
         raise InputError(
@@ -123,7 +187,7 @@ def read(text: str, *, path: str | None = None) -> Article:
     title = None if has_h1 else meta_title
     if not title and not has_h1 and not (items and isinstance(items[0], Heading)):
         title = _trim_site(clean(doc.findtext(".//title") or "")) or None
-    article = assemble([*dropped, *items], title=title, meta=meta, fmt="html", path=path)
+    article = assemble([*dropped, *labels, *items], title=title, meta=meta, fmt="html", path=path)
     return article
 
 
@@ -321,21 +385,79 @@ def _strip_permalinks(doc) -> None:
                 el.drop_tree()  # keeps the tail text
 
 
+def _class_reason(el) -> str | None:
+    """The kind of furniture an element's class and id names say it is, or None."""
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
+    if not names:
+        return None
+    if el.get("id") in ("secondary", "sidebar"):
+        return "sidebar"
+    parts = set(_NAME_PARTS.split(names))
+    for reason, anywhere, whole in _CLASS_FURNITURE:
+        if any(w in names for w in anywhere) or not parts.isdisjoint(whole):
+            return reason
+    return None
+
+
+def _text_home(doc):
+    """The element whose own <p> children hold the most words: where the article's text lives."""
+    words: dict[Any, int] = {}
+    for p in doc.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            words[parent] = words.get(parent, 0) + len(p.text_content().split())
+    return max(words, key=words.__getitem__) if words else None
+
+
+def _fold_admonition_titles(doc) -> list[Drop]:
+    """'<p class="admonition-title">Note</p><p>Text</p>' (Sphinx, MkDocs): a one- or two-word
+    label ("Note", "Warning") is left out (and reported); a longer title leads the paragraph."""
+    dropped: list[Drop] = []
+    tree = doc.getroottree()
+    for el in doc.xpath(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' admonition-title ')]"
+    ):
+        label = clean(el.text_content()).rstrip(":")
+        nxt = el.getnext()
+        if not label or nxt is None or nxt.tag != "p" or len(label.split()) > 8:
+            continue
+        if len(label.split()) <= 2:
+            dropped.append(Drop(label, "admonition label", Source(path=tree.getpath(el))))
+        else:
+            nxt.text = f"{label}: {nxt.text or ''}"
+        el.drop_tree()
+    return dropped
+
+
 def _furniture(doc) -> list[Drop]:
     """Navigation, sidebars, footers, comments, forms and tables of contents (outermost only).
 
-    They are reported by `inspect` and removed before extraction; an element that holds the
-    article itself (an <article>, <main> or <h1>) is never one of them.
+    Found by element (<nav>, <aside> …), ARIA role, and class/id names. They are reported by
+    `inspect` and removed before extraction; an element that holds the article itself (an
+    <article>, <main>, an <h1> or the element holding most of the page's paragraphs) is never
+    one of them, and inside that element only inline widgets (share bars, ads, related boxes,
+    sign-up boxes …) are.
     """
+    home = _text_home(doc)
+    inside = set(home.iterdescendants()) if home is not None else set()
+    around = {home, *home.iterancestors()} if home is not None else set()
     found: list[tuple[Any, str]] = []
+    candidates: list[tuple[Any, str]] = []
     for sel, reason in (*_FURNITURE, (None, "table of contents")):
         els = doc.xpath(_TOC_SELECTOR) if sel is None else doc.xpath("//body//" + sel)
-        for el in els:
-            holds = ".//main|.//*[@role='main']|.//h1" + (
-                "" if reason == "comments" else "|.//article"
-            )
-            if not el.xpath(holds):
-                found.append((el, reason))
+        candidates.extend((el, reason) for el in els)
+    body = doc.find("body")
+    for el in body.iterdescendants() if body is not None else ():
+        if isinstance(el.tag, str) and el.tag not in ("a", "span", "li", "img", "input"):
+            reason = _class_reason(el)
+            if reason and (el not in inside or reason in _INLINE_FURNITURE):
+                candidates.append((el, reason))
+    for el, reason in candidates:
+        if el in around:
+            continue
+        holds = ".//main|.//*[@role='main']|.//h1" + ("" if reason == "comments" else "|.//article")
+        if not el.xpath(holds):
+            found.append((el, reason))
     chosen = {el for el, _ in found}
     out: list[Drop] = []
     seen: set[Any] = set()
@@ -415,19 +537,29 @@ def _extract(doc, furniture: list[str]):
 class _PathIndex:
     """Text of block elements in the page → their XPath, so blocks can cite their element."""
 
-    def __init__(self, doc) -> None:
+    def __init__(self, doc, furniture: set[Any] = frozenset()) -> None:  # type: ignore[assignment]
         self.by_text: dict[str, str] = {}
+        self.headings: dict[str, str] = {}
         self.pre_lang: dict[str, str] = {}
         self.captions: dict[str, str] = {}
+        aside: dict[str, str] = {}  # the same text in a sidebar or table of contents: a fallback
         tree = doc.getroottree()
         for el in doc.iter(*_BLOCK_TAGS):
             key = _key(el.text_content())
-            if key and key not in self.by_text:
-                self.by_text[key] = tree.getpath(el)
+            if not key:
+                continue
+            inside = el in furniture or any(a in furniture for a in el.iterancestors())
+            target = aside if inside else self.by_text
+            if key not in target:
+                target[key] = tree.getpath(el)
+            if not inside and el.tag in _HEADING_TAGS and key not in self.headings:
+                self.headings[key] = target[key]
             if el.tag == "pre":
                 lang = _code_lang(el)
-                if lang and key:
+                if lang:
                     self.pre_lang[key] = lang
+        for key, path in aside.items():
+            self.by_text.setdefault(key, path)
         for fig in doc.iter("figure"):
             cap = fig.find(".//figcaption")
             img = fig.find(".//img")
@@ -438,8 +570,9 @@ class _PathIndex:
             if src and src not in self.by_text:
                 self.by_text["img:" + src] = tree.getpath(img)
 
-    def path(self, text: str) -> str | None:
-        return self.by_text.get(_key(text))
+    def path(self, text: str, *, heading: bool = False) -> str | None:
+        key = _key(text)
+        return (self.headings.get(key) if heading else None) or self.by_text.get(key)
 
 
 def _key(text: str) -> str:
@@ -535,7 +668,7 @@ class _Walker:
                 int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else min(6, max(2, self.level + 1))
             )
             self.level = level
-            return [Heading(level, text, self.src(text))]
+            return [Heading(level, text, Source(path=self.index.path(text, heading=True)))]
         if tag == "p":
             return self.paragraph(el)
         if tag == "list":
@@ -600,6 +733,8 @@ class _Walker:
         links = _link_text(el)
         if links and len(links) >= len(text) - 3 and _only_separators(text, links):
             return [Drop(text[:200], "link-only line (no prose)", self.src(text))]
+        if links and _labelled_links(text, links):
+            return [Drop(text[:200], "read-more or related link", self.src(text))]
         if text in self.index.captions.values():
             return images  # a figure caption already carried by its Image block
         return [Block("paragraph", {"text": text}, self.src(text)), *images]
@@ -651,6 +786,23 @@ class _Walker:
                 el.text = (el.text or "") + tail
         items = _plain_walk(el, path)
         return Details(summary, items, Source(path=path))
+
+
+def _labelled_links(text: str, links: str) -> bool:
+    """'Read more: <a>Another story</a>', 'See also: <a>…</a>': a short label naming furniture (or
+    ending in a colon) and links that make up most of the line."""
+    from repurpose.ingest import furniture as fu
+
+    rest = text
+    for word in links.split():
+        rest = rest.replace(word, "", 1)
+    label = clean(rest).strip(" |·•-–—/,;()[]»›>")
+    if not label or len(label.split()) > 4 or len(links) < 0.5 * len(text):
+        return False
+    cue = fu.cue(label.rstrip(":"))
+    return (label.endswith(":") and len(label.split()) <= 3) or (
+        cue is not None and cue.strength >= 0.6
+    )
 
 
 def _only_separators(text: str, links: str) -> bool:

@@ -182,6 +182,7 @@ class _Assembler:
     draft: ArticleDraft
     current: SectionDraft
     faq_level: int | None = None
+    faq_homes: set[int] = field(default_factory=set)  # ids of sections that gave FAQ items
 
     def add(self, item: Any) -> None:
         from repurpose.ingest import faq
@@ -199,11 +200,14 @@ class _Assembler:
             or faq.looks_like_question(item.summary)
             or faq.is_faq_heading(item.summary)
         ):
-            if not self._details_faq(item):
+            if self._details_faq(item):
+                self.faq_homes.add(id(self.current))
+            else:
                 _add_plain(self.current, item, self)
         elif isinstance(item, Definitions) and (
             self.faq_level is not None or all(faq.looks_like_question(t) for t, _, _ in item.pairs)
         ):
+            self.faq_homes.add(id(self.current))
             for term, paras, src in item.pairs:
                 if paras:
                     self.draft.faq.append((faq.clean_question(term), "\n\n".join(paras), src))
@@ -276,10 +280,25 @@ def assemble(
     for item in items:
         asm.add(item)
     faq.extract_faq(draft)
-    # An FAQ heading whose items all were folded <details> is left empty: it is not a section.
-    draft.sections = [
-        s for s in draft.sections if s.blocks or not (draft.faq and faq.is_faq_heading(s.heading))
-    ]
+    # A heading whose items all went to the FAQ (folded <details>, a definition list) is left
+    # empty: it is not a section (unless sub-sections follow it).
+    kept: list[SectionDraft] = []
+    for k, s in enumerate(draft.sections):
+        nxt = draft.sections[k + 1] if k + 1 < len(draft.sections) else None
+        emptied = (
+            not s.blocks
+            and s.heading
+            and draft.faq
+            and (
+                faq.is_faq_heading(s.heading)
+                or (id(s) in asm.faq_homes and not (nxt is not None and nxt.level > s.level))
+            )
+        )
+        if emptied:
+            draft.drop(s.heading or "", "FAQ heading (its items are in the FAQ)", s.source)
+        else:
+            kept.append(s)
+    draft.sections = kept
     article = draft.build()
     if not article.sections and not article.faq:
         raise InputError("no article found (no paragraphs, lists or FAQ)", path=path)
