@@ -25,6 +25,9 @@ class Section_(BaseModel):
 class Brand(Section_):
     name: str = "Repurpose Demo"
     site_url: str | None = None  # links to this site get UTM parameters
+    # The article's public URL when the article has none and no --url is given: a pattern in
+    # which {slug} becomes the output folder name, e.g. "https://www.example.com/blog/{slug}/".
+    article_url: str | None = None
     logo_url: str | None = None
     logo_alt: str | None = None
     primary_color: str = "#2f5d8a"

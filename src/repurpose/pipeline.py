@@ -46,6 +46,12 @@ def slug_for(path: str, article: Article | None = None) -> str:
     return slugify(Path(path).stem, max_len=80)
 
 
+def article_url_for(settings: Settings, slug: str) -> str | None:
+    """The configured URL pattern (brand.article_url) with {slug} filled in, or None."""
+    pattern = (settings.brand.article_url or "").strip()
+    return pattern.replace("{slug}", slug) if pattern else None
+
+
 def parse_only(only: str | Iterable[str] | None) -> set[str] | None:
     """'email,thread' → {'email', 'thread'}; unknown names are an error naming the known ones."""
     if only is None:
@@ -93,7 +99,8 @@ def build(
     slug: str | None = None,
     cwd: Path | None = None,
 ) -> Bundle:
-    """Read, compose and render one article. Article.url: `url`, else the article's own."""
+    """Read, compose and render one article. Article.url: `url`, else the article's own
+    (front matter, canonical link), else brand.article_url from the config with {slug} filled."""
     from repurpose.compose import compose
     from repurpose.ingest import read_article
     from repurpose.render import render_composition
@@ -104,6 +111,8 @@ def build(
     if url:
         article = article.model_copy(update={"url": url})
     slug = slug or slug_for(path, article)
+    if not (article.url or "").strip() and settings.brand.article_url:
+        article = article.model_copy(update={"url": article_url_for(settings, slug)})
     composition = compose(article, settings, slug=slug)
     rendered = render_composition(composition, settings, only=parts, templates=templates, cwd=cwd)
     return Bundle(

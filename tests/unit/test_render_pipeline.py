@@ -90,3 +90,22 @@ def test_expand_inputs(tmp_path: Path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(RepurposeError, match="no article files"):
         expand_inputs([str(tmp_path / "empty")])
+
+
+def test_article_url_from_config_only_when_the_article_names_none():
+    from repurpose.pipeline import build
+    from tests.conftest import FIXTURES
+
+    plain = str(FIXTURES / "render" / "plain-notes.txt")  # names no URL
+    station = str(FIXTURES / "render" / "tiny-station.md")  # canonical_url in front matter
+    settings = Settings(brand={"article_url": "https://garden.example.net/notes/{slug}/"})
+
+    b = build(plain, settings)
+    assert b.article.url == "https://garden.example.net/notes/plain-notes/"
+    assert b.manifest["article"]["url"] == b.article.url
+    assert "no-url" not in [w["code"] for w in b.manifest["warnings"]]
+    assert "garden.example.net/notes/plain-notes/?utm_source" in b.files["email.txt"]
+
+    assert build(plain, Settings()).article.url is None
+    assert build(station, settings).article.url == "https://notes.example.org/posts/tiny-station"
+    assert build(plain, settings, url="https://x.example/a").article.url == "https://x.example/a"

@@ -13,6 +13,7 @@ STARTER_CONFIG = """\
 [brand]
 name = "Your Brand"
 # site_url = "https://www.example.com"      # links to this site get UTM parameters
+# article_url = "https://www.example.com/blog/{slug}/"  # when an article names no URL of its own
 # logo_url = "https://www.example.com/logo.png"
 # logo_alt = "Your Brand"
 # primary_color = "#2f5d8a"

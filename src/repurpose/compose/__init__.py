@@ -52,7 +52,8 @@ def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
             Warning_(
                 code="no-url",
                 message="the article's URL is unknown: the email has no call to action and the "
-                "posts no link (pass --url or set it in the article or repurpose.toml)",
+                "posts no link (pass --url, set it in the article, or set brand.article_url in "
+                "repurpose.toml)",
             )
         )
     site = site_host(settings.brand.site_url, link)
