@@ -159,6 +159,7 @@ def write_bundle(bundle: Bundle, outdir: str | Path) -> Path:
 
 # ---- many articles ------------------------------------------------------------------------
 
+STDIN_NAME = "<stdin>"  # how errors name `-`
 PARALLEL_MIN_FILES = 4  # below this a process pool costs more than it saves
 
 
@@ -237,11 +238,13 @@ def _one(job: tuple) -> Outcome:
         return Outcome(path=path, bundle=bundle, written=written)
     except RepurposeError as exc:
         message = str(exc)
-        if exc.path is None or path not in message:
-            message = f"{path}: {message}"
+        where = STDIN_NAME if path == "-" else path
+        if exc.path is None or where not in message:
+            message = f"{where}: {message}"
         return Outcome(path=path, error=message)
     except Exception as exc:  # one broken file must not stop the others
-        return Outcome(path=path, error=f"{path}: unexpected {type(exc).__name__}: {exc}")
+        where = STDIN_NAME if path == "-" else path
+        return Outcome(path=path, error=f"{where}: unexpected {type(exc).__name__}: {exc}")
 
 
 def build_many(

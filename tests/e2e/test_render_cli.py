@@ -379,3 +379,13 @@ def test_json_for_several_articles_is_a_list_in_input_order(tmp_path: Path, cli)
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert [m["article"]["title"][:11] for m in data] == ["Seed swaps ", "Field notes"]
+
+
+def test_stdin(tmp_path: Path, cli):
+    r = cli("render", "-", "-o", str(tmp_path), input=STATION.read_bytes(), cwd=tmp_path)
+    assert r.code == 0, r.err
+    # stdin has no file name: the slug comes from the title
+    assert (tmp_path / "field-notes-a-weather-station-that-lives-on-a-coin-cell").is_dir()
+    r = cli("render", "-", "-o", str(tmp_path), input=b"# Only a title\n", cwd=tmp_path)
+    one_line_error(r)
+    assert r.err.startswith("error: <stdin>: ") and "-: " not in r.err
