@@ -103,3 +103,18 @@ def with_utm(url: str, utm: Utm, *, channel: str, slug: str, site_url: str | Non
     query = f"{parts.query}&{extra}" if parts.query else extra
     path = parts.path or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+def with_utm_in_text(text: str, utm: Utm, *, channel: str, slug: str, site_url: str | None) -> str:
+    """Every link written in running text gets `with_utm` (so only the article's own site is
+    tagged); the text around it, and punctuation that ends the sentence, are left as written."""
+    if not utm.enabled or site_url is None or "://" not in text:
+        return text
+
+    def tag(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        url = raw.rstrip(_TRAILING_PUNCT)
+        tail = raw[len(url) :]
+        return with_utm(url, utm, channel=channel, slug=slug, site_url=site_url) + tail
+
+    return _URL_IN_TEXT.sub(tag, text)

@@ -372,3 +372,27 @@ def test_same_input_gives_identical_composition():
     first = compose(a, NO_THREADS, slug="solar").model_dump_json()
     for _ in range(3):
         assert compose(a, NO_THREADS, slug="solar").model_dump_json() == first
+
+
+def test_own_site_links_in_quoted_text_get_email_utm():
+    d = ArticleDraft(
+        title="Opening hours for the spring market", meta={"url": "https://crumb.example/spring"}
+    )
+    d.section("Intro").add(
+        "paragraph",
+        text="The spring market opens on Saturday with twelve stalls from local bakers and farmers.",
+    )
+    d.section("Where to find us").add(
+        "paragraph",
+        text="The full stall map is at https://crumb.example/map, and the town's parking guide "
+        "is at https://town.example/parking.",
+    )
+    c = compose(d.build(), NO_THREADS, slug="spring")
+    block = c.digest.blocks[0].text
+    assert (
+        "https://crumb.example/map?utm_source=repurpose&utm_medium=email&utm_campaign=spring, "
+        in block
+    )
+    assert "https://town.example/parking." in block  # another site: as written
+    off = Settings(social=Social(platforms=()), utm={"enabled": False})
+    assert "utm_" not in compose(d.build(), off, slug="spring").digest.blocks[0].text

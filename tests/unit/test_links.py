@@ -116,3 +116,18 @@ def test_links_in_text_and_missing_schemes():
         "www.b.example",
         "/x",
     ]
+
+
+def test_links_in_running_text_are_tagged_with_punctuation_kept():
+    from repurpose.links import with_utm_in_text
+
+    text = "See https://shop.example/sale. Or (https://shop.example/a?x=1) and https://other.example/b!"
+    out = with_utm_in_text(text, UTM, channel="email", slug="s", site_url="shop.example")
+    assert out == (
+        "See https://shop.example/sale?utm_source=repurpose&utm_medium=email&utm_campaign=s. "
+        "Or (https://shop.example/a?x=1&utm_source=repurpose&utm_medium=email&utm_campaign=s) "
+        "and https://other.example/b!"
+    )
+    assert with_utm_in_text(text, UTM, channel="email", slug="s", site_url=None) == text
+    assert with_utm_in_text(text, Utm(enabled=False), channel="email", slug="s",
+                            site_url="shop.example") == text  # fmt: skip

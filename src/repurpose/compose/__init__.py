@@ -14,7 +14,7 @@ from repurpose.compose.outline import outline
 from repurpose.compose.sentences import ArticleIndex, split_sentences
 from repurpose.compose.thread import SINGLE_POST_PLATFORMS, compose_single_post, compose_thread
 from repurpose.config import Settings
-from repurpose.links import has_scheme, is_web_url, site_host, with_utm
+from repurpose.links import has_scheme, is_web_url, site_host, with_utm, with_utm_in_text
 from repurpose.model import Article, Composition, Warning_
 
 __all__ = ["compose", "split_sentences"]
@@ -78,6 +78,19 @@ def compose(article: Article, settings: Settings, *, slug: str) -> Composition:
         subject_prefix=settings.email.subject_prefix,
         cta_url=tagged("email"),
     )
+    if site is not None and settings.utm.enabled:
+        # links to the article's own site inside the quoted text get the email's UTM too
+        def email_links(text: str) -> str:
+            return with_utm_in_text(text, settings.utm, channel="email", slug=slug, site_url=site)
+
+        digest = digest.model_copy(
+            update={
+                "intro": email_links(digest.intro),
+                "blocks": tuple(
+                    b.model_copy(update={"text": email_links(b.text)}) for b in digest.blocks
+                ),
+            }
+        )
     if len(digest.subject) > SUBJECT_MAX:
         warnings.append(
             Warning_(
