@@ -306,6 +306,7 @@ def test_missing_variable_names_file_and_line(tmp_path: Path):
         render_composition(composition(), SETTINGS, templates=tmp_path / "t", cwd=tmp_path)
     msg = str(exc.value)
     assert "_footer.mjml.j2:2" in msg and "no_such_field" in msg
+    assert "'Email' has no attribute 'no_such_field'" in msg  # not 'repurpose.config.Email object'
 
 
 def test_mjml_error_is_template_error(tmp_path: Path):

@@ -9,6 +9,7 @@ autoescaped; .txt/.md/.json templates are not. Undefined variables are errors (S
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,14 @@ def _template_frame(exc: BaseException, search: tuple[str, ...]) -> tuple[str | 
     return found
 
 
+_OBJECT = re.compile(r"'(?:[\w.]+\.)?(\w+) object'")
+
+
+def _plain(message: str | None) -> str:
+    """Jinja's "'repurpose.config.Email object' has no attribute 'x'" → "'Email' has no …"."""
+    return _OBJECT.sub(lambda m: f"'{m.group(1)}'", message or "undefined")
+
+
 def render(search: tuple[str, ...], name: str | list[str], context: dict) -> str:
     """Render one template (or the first that exists of a list); every template failure becomes
     a TemplateError naming the file and line."""
@@ -110,7 +119,7 @@ def render(search: tuple[str, ...], name: str | list[str], context: dict) -> str
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, search)
         raise TemplateError(
-            f"missing template variable: {exc.message}", path=path or str(name), line=line
+            f"missing template variable: {_plain(exc.message)}", path=path or str(name), line=line
         ) from None
     except TemplateError:
         raise
