@@ -8,6 +8,8 @@ import re
 from repurpose.errors import InputError
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# control characters that mark a binary file: below 32 except tab, newline, \v, \f (\r is gone)
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0d-\x1f]")
 MAX_BYTES = 10 * 1024 * 1024  # an article is never this long; a file this size is something else
 
 _BOMS = (
@@ -81,8 +83,9 @@ def _checked(text: str, path: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("file is empty" if not text else "file holds only whitespace", path=path)
-    controls = sum(1 for ch in text[:20_000] if ord(ch) < 32 and ch not in "\n\t\f\v")
-    if controls > max(8, len(text[:20_000]) // 100):
+    head = text[:20_000]
+    controls = len(_BINARY_CONTROLS.findall(head))
+    if controls > max(8, len(head) // 100):
         raise InputError("binary file (control characters), not an article", path=path)
     # a few stray control characters (form feeds, escape codes) are noise: readers never see them
     return _CONTROLS.sub("", text).replace("\f", "\n").replace("\v", "\n")

@@ -148,10 +148,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def stopword_ratio(tokens: list[str]) -> float:
+def stopword_ratio(tokens: list[str], lowered: list[str] | None = None) -> float:
+    """Share of stopwords among the tokens (pass `lowered`, the tokens lower-cased, if known)."""
     if not tokens:
         return 0.0
-    return sum(1 for t in tokens if t.lower() in STOPWORDS) / len(tokens)
+    low = lowered if lowered is not None else [t.lower() for t in tokens]
+    return sum(1 for t in low if t in STOPWORDS) / len(tokens)
 
 
 _TEMPLATE_CHARS = frozenset("{}%[]<>_$")
@@ -180,8 +182,13 @@ def link_density(text: str) -> float:
     return sum(len(m.group(0)) for m in _URL.finditer(text)) / len(text)
 
 
+_SEPARATOR_CHARS = frozenset("|•·»›>/")
+
+
 def separator_count(text: str) -> int:
     """Menu and breadcrumb separators: 'Home | News | Sport', 'Home › Blog › Post'."""
+    if _SEPARATOR_CHARS.isdisjoint(text):
+        return 0
     return len(_SEPARATORS.findall(text))
 
 
@@ -191,11 +198,14 @@ class Cue:
     strength: float  # share of the line's content words that are furniture cues (1.0 = phrase)
 
 
-def cue(text: str, tokens: list[str] | None = None) -> Cue | None:
-    """Which kind of furniture a line names, and how strongly; None for ordinary text."""
+def cue(text: str, tokens: list[str] | None = None, lowered: list[str] | None = None) -> Cue | None:
+    """Which kind of furniture a line names, and how strongly; None for ordinary text.
+
+    `tokens` are words(text) and `lowered` the same lower-cased, when the caller has them."""
     tokens = words(text) if tokens is None else tokens
     n = len(tokens)
-    lowered = [t.lower() for t in tokens]
+    if lowered is None:
+        lowered = [t.lower() for t in tokens]
     content = [t for t in lowered if t not in STOPWORDS and t not in FILLER and not t.isdigit()]
     counts: dict[str, int] = {}
     for t in content:
@@ -265,8 +275,13 @@ _DATE_WORDS = re.compile(
 )
 
 
+_YEAR = re.compile(r"\d{4}")  # every date pattern holds a four-digit year
+
+
 def find_date(text: str) -> date | None:
     """The first calendar date written in a line (month names or ISO), else None."""
+    if not _YEAR.search(text):
+        return None
     for pattern in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:

@@ -77,6 +77,8 @@ class Unit:
     lines: int = 1
     kind: str = SHORT
     tokens: list[str] = field(default_factory=list)
+    low: list[str] = field(default_factory=list)  # tokens lower-cased, once
+    content: set[str] | None = None  # lower-cased content words, computed on first use
     marker: str | None = None  # "bullet" | "number"
     body: str = ""  # text without its list marker
     cue: fu.Cue | None = None
@@ -173,12 +175,16 @@ def _units(lines: list[str]) -> list[Unit]:
 # ---- 2. shapes -------------------------------------------------------------------------------
 
 
+_HEAD_STOP = re.compile(r"[.,;!…]$")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+
+
 def _headingish(u: Unit, body: str) -> bool:
     if not (1 <= u.n <= 18) or len(body) > 140:
         return False
-    if re.search(r"[.,;!…]$", body) and not body.endswith(("..", "?")):
+    if _HEAD_STOP.search(body) and not body.endswith(("..", "?")):
         return False
-    if re.search(r"[.!?]\s+[A-Z]", body) or (body.endswith(":") and u.n > 8):
+    if _SENTENCE_BREAK.search(body) or (body.endswith(":") and u.n > 8):
         return False  # holds a sentence break, or introduces a list: prose, not a heading
     first = body.lstrip("\"'“‘(«[#*_ ")[:1]
     return bool(first) and (first.isupper() or first.isdigit())
@@ -194,6 +200,7 @@ def _classify(units: list[Unit]) -> None:
     for u in units:
         u.marker, u.body = _marker(u.text) if u.kind != QUOTE else (None, u.text)
         u.tokens = fu.words(u.body)
+        u.low = [t.lower() for t in u.tokens]
         if u.kind == QUOTE:
             continue
         if fu.is_placeholder(u.text) or not u.tokens:
@@ -209,8 +216,8 @@ def _classify(units: list[Unit]) -> None:
         if u.byline:
             u.kind = BYLINE
             continue
-        stop = fu.stopword_ratio(u.tokens)
-        u.cue = fu.cue(u.body, u.tokens)
+        stop = fu.stopword_ratio(u.tokens, u.low)
+        u.cue = fu.cue(u.body, u.tokens, u.low)
         if u.cue and (u.cue.strength >= 0.6 or (u.n > 12 and u.cue.strength >= 0.15)):
             u.kind = FURNITURE
         elif _CAPTION.match(u.text) and u.n <= 25 and not u.marker:
@@ -221,12 +228,7 @@ def _classify(units: list[Unit]) -> None:
             or (u.n <= 8 and _BUTTONS.search(u.text))
         ):
             u.kind = MENU
-        elif (
-            u.body.endswith("?")
-            and not u.marker
-            and _title_case(u.tokens)
-            and _headingish(u, u.body)
-        ):
+        elif u.body.endswith("?") and not u.marker and _title_case(u) and _headingish(u, u.body):
             u.kind = HEADING  # "Is Remote Work Here to Stay?": a question written as a headline
         elif _is_prose(u, stop):
             u.kind = PROSE
@@ -303,21 +305,24 @@ def _classify(units: list[Unit]) -> None:
         i = j
 
 
-def _title_case(tokens: list[str]) -> bool:
+def _title_case(u: Unit) -> bool:
     """Most words capitalised, as in a headline ("Is Remote Work Here to Stay?")."""
-    big = [t for t in tokens if t.lower() not in fu.STOPWORDS or t[:1].isupper()]
+    stop = fu.STOPWORDS
+    big = [t for t, lo in zip(u.tokens, u.low, strict=True) if lo not in stop or t[:1].isupper()]
     caps = sum(1 for t in big if t[:1].isupper() or t[:1].isdigit())
     return len(big) >= 3 and caps >= 0.75 * len(big)
 
 
-def _sentence_case(tokens: list[str]) -> bool:
+def _sentence_case(u: Unit) -> bool:
     """First word capitalised, the rest mostly not ("A gentle guide to trail running")."""
-    rest = [t for t in tokens[1:] if t.lower() not in fu.STOPWORDS]
+    tokens = u.tokens
+    rest = [t for t, lo in zip(tokens[1:], u.low[1:], strict=True) if lo not in fu.STOPWORDS]
     return len(tokens) >= 4 and sum(1 for t in rest if t[:1].isupper()) * 3 <= len(rest)
 
 
-def _norm(text: str) -> str:
-    return " ".join(fu.words(text)).lower()
+def _norm(u: Unit) -> str:
+    """The unit's words, lower-cased, one space apart."""
+    return " ".join(u.low)
 
 
 def _contents(units: list[Unit]) -> None:
@@ -328,7 +333,7 @@ def _contents(units: list[Unit]) -> None:
     later: dict[str, int] = {}
     for i, u in enumerate(units):
         if u.n <= 18 and u.kind in (HEADING, LIST, SHORT):
-            later[_norm(u.body)] = i
+            later[_norm(u)] = i
     if len(later) < 3:
         return
     i = 0
@@ -337,7 +342,7 @@ def _contents(units: list[Unit]) -> None:
         while j < len(units) and units[j].chunk == units[i].chunk:
             j += 1
         chunk = units[i:j]
-        hits = [k for k, u in enumerate(chunk) if later.get(_norm(u.body), -1) >= j]
+        hits = [k for k, u in enumerate(chunk) if later.get(_norm(u), -1) >= j]
         if len(hits) >= 2 and len(hits) >= 0.6 * len(chunk):
             first = hits[0]
             if first > 1:
@@ -505,11 +510,7 @@ def _related_list(units: list[Unit], k: int) -> None:
     if j >= len(units) or units[j].kind != PROSE:
         return
     last = j - 1
-    if (
-        last > k
-        and units[last].kind == HEADING
-        and _content(units[last].tokens) & _content(units[j].tokens)
-    ):
+    if last > k and units[last].kind == HEADING and _content(units[last]) & _content(units[j]):
         last -= 1
     assert units[k].cue is not None
     for u in units[k + 1 : last + 1]:
@@ -520,16 +521,19 @@ def _related_list(units: list[Unit], k: int) -> None:
 # ---- 4. title, alt lines, meta ----------------------------------------------------------------
 
 
-def _content(tokens: list[str]) -> set[str]:
-    return {t.lower() for t in tokens if t.lower() not in fu.STOPWORDS and not t.isdigit()}
+def _content(u: Unit) -> set[str]:
+    """The unit's content words (lower-cased, no stopwords or numbers); computed once."""
+    if u.content is None:
+        u.content = {t for t in u.low if t not in fu.STOPWORDS and not t.isdigit()}
+    return u.content
 
 
 def _echoes(u: Unit, other: Unit | None) -> bool:
     """u repeats (most of) other's words and is no longer: an image alt text or caption."""
     if other is None or u.n > other.n:
         return False
-    mine = [t.lower() for t in u.tokens]
-    theirs = {t.lower() for t in other.tokens}
+    mine = u.low
+    theirs = set(other.low)
     return bool(mine) and sum(t in theirs for t in mine) >= 0.8 * len(mine)
 
 
@@ -571,13 +575,13 @@ def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | Non
     words = 0
     for u in units[s : e + 1]:
         if u.kind == PROSE:
-            vocab |= _content(u.tokens)
+            vocab |= _content(u)
             words += u.n
             if words > 600:
                 break
     best, best_overlap = cands[0], -1.0
     for i in cands:
-        mine = _content(units[i].tokens)
+        mine = _content(units[i])
         overlap = len(mine & vocab) / len(mine) if mine else 0.0
         if overlap >= 0.34:
             return i
@@ -593,14 +597,14 @@ def _subtitle(units: list[Unit], t: int | None, s: int, e: int) -> int | None:
     if t is None or t + 1 >= s:
         return None
     d = units[t + 1]
-    if d.kind != HEADING or not _title_case(units[t].tokens) or not _sentence_case(d.tokens):
+    if d.kind != HEADING or not _title_case(units[t]) or not _sentence_case(d):
         return None
     if _echoes(d, units[t]):
         return None  # repeats the headline: an image's alt text
     if any(units[k].kind in (HEADING, PROSE, LIST, QUOTE) for k in range(t + 2, s)):
         return None
     heads = [u for u in units[s : e + 1] if u.kind == HEADING]
-    if heads and sum(1 for u in heads if _title_case(u.tokens)) * 2 < len(heads):
+    if heads and sum(1 for u in heads if _title_case(u)) * 2 < len(heads):
         return None
     return t + 1
 
