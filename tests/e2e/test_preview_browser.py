@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
 import queue
 import re
@@ -16,12 +17,22 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.browser
+
+# Every wait below ends on its event (a page load, an element, a server-side build); these are
+# only the ceilings, generous so a loaded 2-core CI machine cannot turn slowness into a failure.
+WAIT = 30.0
+WAIT_MS = WAIT * 1000
+# What the preview itself may add to a render before the open page shows the change: noticing
+# the save (250 ms polls), telling the page (SSE) and the page reloading.
+RELOAD_BUDGET = 1.0
 
 LAUNCH_ARGS = [
     "--headless",
@@ -31,7 +42,11 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Offline, as on a train: no name resolves except loopback. A request to anywhere else
+    # still fires the request event (so the recorder below sees it), then fails at once.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+LOCAL = ("http://127.0.0.1:", "data:", "about:", "blob:", "file:")
 ARTICLE = EXAMPLES / "product-update.md"
 XSS_ARTICLE = """---
 title: "Trains <script>window.__xss='title'</script> & <img src=x onerror=\\"window.__xss='img'\\">"
@@ -70,13 +85,18 @@ class Preview:
         self.host, self.port = u.hostname, u.port
 
     def raw(self, path: str) -> tuple[int, str]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=WAIT)
         conn.putrequest("GET", path)  # sent as is: http.client does not normalise the path
         conn.endheaders()
         resp = conn.getresponse()
         body = resp.read().decode("utf-8", "replace")
         conn.close()
         return resp.status, body
+
+    def status(self) -> dict:
+        code, body = self.raw("/status.json")
+        assert code == 200, body
+        return json.loads(body)
 
 
 def start_preview(cwd: Path, *args: str) -> Preview:
@@ -161,21 +181,54 @@ def preview(workspace):
     stop(p)
 
 
+class Traffic:
+    """Every request of a browser context: the page, its frames (srcdoc emails included),
+    workers. `external` is what went out to anywhere but the preview itself."""
+
+    def __init__(self, context):
+        self.requests: list = []
+        context.on("request", lambda r: self.requests.append(r))
+
+    @property
+    def urls(self) -> list[str]:
+        return [r.url for r in self.requests]
+
+    @property
+    def external(self) -> list[str]:
+        out = []
+        for r in self.requests:
+            if r.url.startswith(LOCAL):
+                continue
+            r.response()  # waits for the outcome: a response, or a failure
+            # Chromium announces a request its CSP then refuses (the email frame's remote
+            # images while they are off); that one never reaches the network.
+            if "csp" in (r.failure or "").lower():
+                continue
+            out.append(r.url)
+        return out
+
+
+def new_context(browser, **kwargs):
+    context = browser.new_context(**kwargs)
+    context.set_default_timeout(WAIT_MS)
+    context.traffic = Traffic(context)
+    context.dialogs = []
+    context.on("dialog", lambda d: (context.dialogs.append(d.message), d.dismiss()))
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.requests = []
-    pg.dialogs = []
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.traffic = context.traffic
     yield pg
     context.close()
 
 
-def wait_until(page, expr: str, timeout: float = 5.0) -> float:
-    """Poll a JS expression from Python (the page's CSP forbids the eval that
-    wait_for_function uses); returns the seconds waited."""
+def wait_until(page, expr: str, timeout: float = WAIT) -> float:
+    """For the few states no element or event announces: poll a JS expression from Python (the
+    page's CSP forbids the eval that wait_for_function uses); returns the seconds waited."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         try:
@@ -183,8 +236,27 @@ def wait_until(page, expr: str, timeout: float = 5.0) -> float:
                 return time.monotonic() - t0
         except Exception:  # the page is reloading
             pass
-        time.sleep(0.03)
+        page.wait_for_timeout(30)  # lets Playwright deliver events meanwhile
     raise AssertionError(f"timed out waiting for {expr}")
+
+
+def reload_after(page, preview: Preview, save) -> dict:
+    """Run `save()` while the page is open and wait (event-driven: the page's next load event)
+    until live reload has shown the result. Returns the timings: `total` from the save to the
+    reloaded page, `build` the render the server did for it, `overhead` the preview's own share."""
+    before = preview.status()["version"]
+    assert page.evaluate("document.body.dataset.version") == str(before)
+    with page.expect_event("load", timeout=WAIT_MS):
+        t0 = time.monotonic()
+        save()
+    total = time.monotonic() - t0
+    status = preview.status()
+    shown = int(page.evaluate("document.body.dataset.version"))
+    assert shown > before, "the page reloaded without a new render"
+    timing = {"total": total, "build": status["build_seconds"]}
+    timing["overhead"] = total - timing["build"]
+    print(f"live reload: {timing}")
+    return timing
 
 
 def visible_panels(page) -> list[str]:
@@ -193,13 +265,9 @@ def visible_panels(page) -> list[str]:
     )
 
 
-def only_local(urls: list[str]) -> list[str]:
-    return [u for u in urls if not u.startswith(("http://127.0.0.1:", "data:", "about:"))]
-
-
 def test_pages_load_and_tabs_switch(preview, page):
     page.goto(preview.url)
-    assert "Lantern 3.2" in page.inner_text("#doc-title")
+    expect(page.locator("#doc-title")).to_contain_text("Lantern 3.2")
     assert visible_panels(page) == ["email"]
     assert page.inner_text(".inbox-sender") == "Lantern News"
     for tab in ("threads", "faq", "calendar", "email"):
@@ -220,7 +288,38 @@ def test_pages_load_and_tabs_switch(preview, page):
     # a reload keeps the tab (it is in the URL)
     page.reload()
     assert visible_panels(page) == ["calendar"]
-    assert only_local(page.requests) == []
+
+
+def test_nothing_is_fetched_from_the_network(preview, page):
+    """Every request of the page and its frames is recorded while every tab and toggle is used;
+    the browser is offline (only 127.0.0.1 resolves). Remote images in the email are fetched
+    only once the reader ticks the box, which also proves the recorder sees the email frame."""
+    page.goto(preview.url)
+    for tab in ("threads", "faq", "calendar", "email"):
+        page.click(f"#tab-{tab}")
+    page.click("#tab-threads")
+    for button in page.locator("[data-platform]:is(button)").all():
+        button.click()
+    page.click("#tab-email")
+    for sel in ("#width-mobile", "#width-desktop", "#scheme-dark", "#scheme-light"):
+        page.click(sel)
+    frame = page.frame_locator("#email-frame")
+    expect(frame.locator("body")).to_contain_text("offline drafts")
+    page.wait_for_load_state("load")
+    urls = page.traffic.urls
+    assert any(u.endswith("/static/preview.css") for u in urls), urls  # the recorder works
+    assert any(u.endswith("/events") for u in urls), urls
+    assert page.traffic.external == []
+    assert "Content-Security-Policy" in page.locator("#email-frame").get_attribute("srcdoc")
+
+    remote = re.findall(r'<img[^>]+src="(https?://[^"]+)"', preview.raw("/files/email.html")[1])
+    assert remote, "the example email has remote images"
+    page.check("#remote-images")
+    # the frame reloads with images allowed: its requests reach the recorder (and fail offline)
+    deadline = time.monotonic() + WAIT
+    while not page.traffic.external and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert page.traffic.external and set(page.traffic.external) <= set(remote)
 
 
 def test_width_and_dark_toggles(preview, page):
@@ -231,19 +330,12 @@ def test_width_and_dark_toggles(preview, page):
         box = frame_el.bounding_box()
         assert abs(box["width"] - px) <= 1, (key, box)
         assert page.get_attribute(f"#width-{key}", "aria-pressed") == "true"
-    frame = page.frame_locator("#email-frame")
-
-    def card_bg():
-        return frame.locator(".rp-card td").first.evaluate(
-            "e => getComputedStyle(e).backgroundColor"
-        )
-
-    light = card_bg()
+    card = page.frame_locator("#email-frame").locator(".rp-card td").first
+    light = card.evaluate("e => getComputedStyle(e).backgroundColor")
     page.click("#scheme-dark")
-    wait_until(page, "document.body.dataset.emailScheme === 'dark'")
-    frame.locator("body").wait_for()
-    dark = card_bg()
-    assert light != dark
+    assert page.evaluate("document.body.dataset.emailScheme") == "dark"
+    # the frame gets a new document; wait for its card to turn dark (not for a fixed time)
+    expect(card).not_to_have_css("background-color", light)
     assert (
         page.evaluate("getComputedStyle(document.getElementById('email-frame')).colorScheme")
         == "dark"
@@ -253,65 +345,98 @@ def test_width_and_dark_toggles(preview, page):
     assert page.evaluate("document.body.dataset.emailScheme") == "dark"
     assert page.evaluate("document.body.dataset.emailWidth") == "1024"
     page.click("#scheme-light")
-    assert card_bg() == light
+    expect(card).to_have_css("background-color", light)
 
 
 def test_live_reload_after_saving_the_article(preview, page, workspace):
     _, article = workspace
     page.goto(preview.url + "#threads")
-    version = page.evaluate("document.body.dataset.version")
-    wait_until(page, "document.body.dataset.connected === '1'")  # the EventSource is open
-    t0 = time.monotonic()
-    bump(
-        article,
-        article.read_text().replace("Lantern 3.2: offline drafts", "Lantern 3.3: offline drafts"),
-    )
-    wait_until(
+    text = article.read_text()
+    assert "Lantern 3.2: offline drafts" in text
+    timing = reload_after(
         page,
-        "document.getElementById('doc-title') && document.getElementById('doc-title').textContent.includes('Lantern 3.3')",
+        preview,
+        lambda: bump(
+            article, text.replace("Lantern 3.2: offline drafts", "Lantern 3.3: offline drafts")
+        ),
     )
-    elapsed = time.monotonic() - t0
-    print(f"live reload took {elapsed:.2f}s")
-    assert elapsed < 1.5, f"reload took {elapsed:.2f}s"
-    assert page.evaluate("document.body.dataset.version") != version
+    assert "Lantern 3.3" in page.inner_text("#doc-title")
     assert visible_panels(page) == ["threads"]  # the open tab stays open
+    assert "Lantern 3.3" in page.locator(".platform-panel:not([hidden]) .post").first.inner_text()
+    assert timing["overhead"] < RELOAD_BUDGET, timing
+
+
+def test_live_reload_after_saving_the_config(preview, page, workspace):
+    cwd, _ = workspace
+    config = cwd / "repurpose.toml"
+    page.goto(preview.url)
+    assert page.inner_text(".inbox-sender") == "Lantern News"
+    text = config.read_text()
+    timing = reload_after(
+        page, preview, lambda: bump(config, text.replace("Lantern News", "Lantern Weekly"))
+    )
+    assert page.inner_text(".inbox-sender") == "Lantern Weekly"
+    assert timing["overhead"] < RELOAD_BUDGET, timing
+    # a broken config: the page says so and keeps the last good render; the server lives on
+    reload_after(page, preview, lambda: bump(config, "[email\nfrom_name = 'x'\n"))
+    panel = page.locator("#error-panel")
+    expect(panel).to_contain_text("Config error")
+    expect(panel).to_contain_text("repurpose.toml")
+    assert page.inner_text(".inbox-sender") == "Lantern Weekly"
+    assert preview.proc.poll() is None
 
 
 def test_template_change_and_error_panel(preview, page, workspace):
     cwd, _ = workspace
-    page.goto(preview.url)
-    wait_until(page, "document.body.dataset.connected === '1'")
+    page.goto(preview.url + "#faq")
     tdir = cwd / "my-templates" / "faq"
     tdir.mkdir()
     faq = tdir / "faq.html.j2"
-    bump(
-        faq,
-        '<section class="custom-faq">{% for item in faq.items %}<h3>Q: {{ item.question }}</h3>'
-        "<p>{{ item.answer }}</p>{% endfor %}</section>\n",
-    )
-    wait_until(
+    # a new override file that shadows the packaged template
+    timing = reload_after(
         page,
-        "document.getElementById('faq-frame') && document.getElementById('faq-frame').srcdoc.includes('custom-faq')",
+        preview,
+        lambda: bump(
+            faq,
+            '<section class="custom-faq">{% for item in faq.items %}<h3>Q: {{ item.question }}'
+            "</h3><p>{{ item.answer }}</p>{% endfor %}</section>\n",
+        ),
     )
-    bump(faq, "{% for item in faq.items %}<h3>{{ item.question }</h3>{% endfor %}\n")
-    page.wait_for_selector("#error-panel", timeout=5000)
-    text = page.inner_text("#error-panel")
-    assert "Template error" in text and "faq.html.j2" in text
+    expect(page.frame_locator("#faq-frame").locator("section.custom-faq h3").first).to_contain_text(
+        "Q: "
+    )
+    assert timing["overhead"] < RELOAD_BUDGET, timing
+    # an edit to that template
+    text = faq.read_text()
+    timing = reload_after(page, preview, lambda: bump(faq, text.replace("Q: ", "Question: ")))
+    expect(page.frame_locator("#faq-frame").locator("section.custom-faq h3").first).to_contain_text(
+        "Question: "
+    )
+    assert timing["overhead"] < RELOAD_BUDGET, timing
+    # a syntax error: shown in the page, over the last render that worked
+    reload_after(
+        page,
+        preview,
+        lambda: bump(faq, "{% for item in faq.items %}<h3>{{ item.question }</h3>{% endfor %}\n"),
+    )
+    panel = page.locator("#error-panel")
+    expect(panel).to_contain_text("Template error")
+    expect(panel).to_contain_text("faq.html.j2")
     assert page.locator("#email-frame").count() == 1  # the last good render is still there
+    assert "Question: " in page.locator("#faq-frame").get_attribute("srcdoc")
     assert preview.proc.poll() is None  # the server did not crash
-    faq.unlink()
-    wait_until(page, "!document.getElementById('error-panel')")
+    # removing the override goes back to the packaged template, without the panel
+    reload_after(page, preview, faq.unlink)
+    assert page.locator("#error-panel").count() == 0
+    assert "custom-faq" not in page.locator("#faq-frame").get_attribute("srcdoc")
 
 
 def test_xss_payload_in_the_article_stays_inert(browser, tmp_path):
     article = tmp_path / "trains.md"
     article.write_text(XSS_ARTICLE, encoding="utf-8")
     p = start_preview(tmp_path, str(article))
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    dialogs, requests = [], []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: requests.append(r.url))
     try:
         page.goto(p.url)
         assert "<script>" in page.inner_text("#doc-title")  # shown as text
@@ -322,15 +447,25 @@ def test_xss_payload_in_the_article_stays_inert(browser, tmp_path):
         page.click("#scheme-dark")
         page.click("#width-mobile")
         page.check("#remote-images")
-        page.wait_for_timeout(500)
+        # wait until the email frame holds the document with images allowed, and every frame
+        # has loaded (the payloads would have run by then: on parse, on load, on error)
+        email = page.frame_locator("#email-frame")
+        expect(email.locator('meta[http-equiv="Content-Security-Policy"]')).to_have_attribute(
+            "content", re.compile("img-src data: http:")
+        )
+        for frame in page.frames:
+            frame.wait_for_load_state("load")
+        email.locator("body").hover()
+        page.click("#tab-faq")
+        page.frame_locator("#faq-frame").locator("body").hover()
         for frame in page.frames:
             assert frame.evaluate("typeof window.__xss") == "undefined", frame.url
         assert page.evaluate("typeof window.top.__xss") == "undefined"
-        assert dialogs == []
+        assert context.dialogs == []
         # the frames really are script-free sandboxes
         for sel in ("#email-frame", "#faq-frame"):
             assert "allow-scripts" not in (page.get_attribute(sel, "sandbox") or "")
-        assert only_local(requests) == []
+        assert context.traffic.external == []
     finally:
         context.close()
         stop(p)
@@ -402,18 +537,23 @@ def test_email_screenshots_are_not_blank_and_fit(preview, page, browser, key, wi
 
 def test_copy_button_puts_the_post_on_the_clipboard(preview, browser):
     origin = preview.url.rstrip("/")
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = new_context(browser, permissions=["clipboard-read", "clipboard-write"])
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page = context.new_page()
     try:
         page.goto(preview.url + "#threads")
-        first = page.locator(".platform-panel:not([hidden]) .post").nth(1)
-        expected = first.locator("textarea.copy-src").input_value()
-        first.locator("button.copy").click()
-        wait_until(
-            page,
-            "document.querySelector('.platform-panel:not([hidden]) .post:nth-child(2) button.copy').textContent === 'Copied'",
+        second = page.locator(".platform-panel:not([hidden]) .post").nth(1)
+        expected = second.locator("textarea.copy-src").input_value()
+        button = second.locator("button.copy")
+        # The "Copied" label shows for 1.5 s: record every label the button takes, so a slow
+        # machine cannot miss it.
+        button.evaluate(
+            "b => { window.__labels = []; new MutationObserver(() => "
+            "window.__labels.push(b.textContent)).observe(b, {childList: true}); }"
         )
+        button.click()
+        expect(button).to_have_attribute("data-label", "Copy")  # the click was handled
+        wait_until(page, "window.__labels.includes('Copied')")
         assert page.evaluate("navigator.clipboard.readText()") == expected
         assert re.search(r"\d+/\d+$", expected)  # the numbering is part of what is copied
     finally:
@@ -421,7 +561,7 @@ def test_copy_button_puts_the_post_on_the_clipboard(preview, browser):
 
 
 def test_copy_falls_back_without_the_clipboard_api(preview, browser):
-    context = browser.new_context()
+    context = new_context(browser)
     context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
     page = context.new_page()
     try:
@@ -434,6 +574,95 @@ def test_copy_falls_back_without_the_clipboard_api(preview, browser):
         assert page.evaluate("window.__copied") == post.locator("textarea.copy-src").input_value()
     finally:
         context.close()
+
+
+def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    r = subprocess.run(
+        [sys.executable, "-m", "repurpose", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert r.returncode == 0, (args, r.stderr)
+    return r
+
+
+def month_chips(page) -> list[dict]:
+    """Every entry of the month grid (all months, shown or not): text and state."""
+    return page.eval_on_selector_all(
+        ".cal-period[data-view=month] .chip",
+        "els => els.map(e => ({text: e.textContent, state: e.dataset.state}))",
+    )
+
+
+def test_calendar_tab_shows_what_repurpose_schedule_planned(browser, workspace):
+    """The whole way a user gets there: `repurpose schedule` writes the outbox named in the
+    config, `repurpose queue cancel` changes one item, the preview's calendar shows it."""
+    cwd, article = workspace
+    other = cwd / "other.md"
+    other.write_text(article.read_text().replace("Lantern 3.2", "Lantern 3.1"), encoding="utf-8")
+    (cwd / "audience.csv").write_text("email,name\nana@example.com,Ana\nbo@example.com,Bo\n")
+    (cwd / "repurpose.toml").write_text(
+        (cwd / "repurpose.toml").read_text() + '\n[outbox]\ndb = "sqlite:///plan.db"\n'
+    )
+    for path, start in ((article, "+1d 09:00"), (other, "+2d 09:00")):
+        run_cli(cwd, "schedule", path.name, "-c", "launch", "--audience", "audience.csv",
+                "--start", start)  # fmt: skip
+    rows = json.loads(run_cli(cwd, "queue", "list", "--json").stdout)
+    mine = [r for r in rows if r["article_slug"] == article.stem]
+    assert mine and len(mine) < len(rows)
+    linkedin = next(r for r in mine if r["channel"] == "linkedin")
+    run_cli(cwd, "queue", "cancel", str(linkedin["id"]))
+    # one entry per email send (all its recipients), one per post
+    sends = {(r["due_at"], r["step"]) for r in mine if r["kind"] == "email"}
+    expected = len(sends) + sum(r["kind"] != "email" for r in mine)
+    zone = ZoneInfo("Europe/Berlin")  # the launch calendar's timezone
+    first_x = next(r for r in mine if r["channel"] == "x" and r["position"] == 0)
+    local = datetime.fromisoformat(first_x["due_at"]).astimezone(zone).strftime("%H:%M")
+
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    p = start_preview(cwd, article.name)
+    try:
+        page.goto(p.url + "#calendar")
+        head = page.inner_text("#calendar-view .cal-head")
+        assert f"{expected} planned items for this article; times in Europe/Berlin" in head
+        chips = month_chips(page)
+        assert len(chips) == expected, chips
+        assert [c["state"] for c in chips].count("cancelled") == 1
+        assert any(c["text"].startswith(f"{local} X post 1 · Lantern 3.2") for c in chips), chips
+        assert any(
+            re.match(r"\d\d:\d\d LinkedIn post", c["text"]) and c["state"] == "cancelled"
+            for c in chips
+        )
+        assert not any("Lantern 3.1" in c["text"] for c in chips)  # only this article
+        # the colours differ by state
+        colours = {
+            s: page.locator(f".cal-period[data-view=month] .chip.state-{s}").first.evaluate(
+                "e => getComputedStyle(e).backgroundColor"
+            )
+            for s in ("scheduled", "cancelled")
+        }
+        assert colours["scheduled"] != colours["cancelled"], colours
+        page.click("[data-cal-view=week]")
+        week = page.locator(".cal-period:not([hidden])")
+        assert week.get_attribute("data-view") == "week"
+        assert week.locator(".chip").count() >= 1
+        assert context.traffic.external == []
+    finally:
+        stop(p)
+    p = start_preview(cwd, article.name, "--db", "sqlite:///plan.db")
+    try:
+        page.goto(p.url + "#calendar")
+        assert "for all articles" in page.inner_text("#calendar-view .cal-head")
+        chips = month_chips(page)
+        assert any("Lantern 3.1" in c["text"] and c["text"].endswith("· other") for c in chips)
+        assert len(chips) > expected
+    finally:
+        context.close()
+        stop(p)
 
 
 def test_calendar_shows_the_planned_items_by_state(browser, workspace):
@@ -473,20 +702,19 @@ def test_calendar_shows_the_planned_items_by_state(browser, workspace):
         ids = box.add_items(items).ids
         box.cancel(ids[2])
     p = start_preview(cwd, str(article), "--db", db)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
         page.goto(p.url + "#calendar")
         cal = page.locator("#calendar-view")
         assert "times in America/New_York" in cal.inner_text()
-        chips = page.locator(".cal-period:not([hidden]) .chip")
-        texts = chips.all_inner_texts()
-        local = (base.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))).strftime(
-            "%H:%M"
-        )
+        # every month on the grid: the email a day later may fall in the next month
+        chips = month_chips(page)
+        texts = [c["text"] for c in chips]
+        local = base.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
         assert any(t.startswith(f"{local} X post 1") for t in texts), texts
-        assert page.locator(".cal-period:not([hidden]) .chip.state-cancelled").count() == 1
-        assert page.locator(".cal-period:not([hidden]) .chip.state-scheduled").count() >= 2
+        assert [c["state"] for c in chips].count("cancelled") == 1
+        assert [c["state"] for c in chips].count("scheduled") == 3
         assert any("Email · Other news · 2 recipients" in t for t in texts)  # --db: every article
         page.click("[data-cal-view=week]")
         assert page.locator(".cal-period:not([hidden])").get_attribute("data-view") == "week"
@@ -507,10 +735,8 @@ def test_static_export_works_from_disk(browser, workspace, tmp_path):
         timeout=120,
     )
     assert r.returncode == 0, r.stderr
-    context = browser.new_context()
+    context = new_context(browser)
     page = context.new_page()
-    requests = []
-    page.on("request", lambda req: requests.append(req.url))
     try:
         page.goto((out / "index.html").as_uri())
         assert page.evaluate("document.body.classList.contains('js')")  # the script ran
@@ -519,6 +745,7 @@ def test_static_export_works_from_disk(browser, workspace, tmp_path):
         page.click("#tab-email")
         page.click("#width-mobile")
         assert abs(page.locator("#email-frame").bounding_box()["width"] - 375) <= 1
-        assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == []
+        assert any(u.endswith("assets/preview.css") for u in context.traffic.urls)
+        assert context.traffic.external == []
     finally:
         context.close()

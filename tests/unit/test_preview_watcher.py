@@ -10,10 +10,17 @@ from repurpose.preview.watcher import Watcher, signature
 
 
 def _bump(path, text):
-    path.write_text(text)
-    st = path.stat()
-    # make the change visible even on file systems with coarse timestamps
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    """Save as editors do (temporary file renamed over the old one): one change, never two, with
+    an mtime that differs even on file systems with coarse timestamps."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    st = path.stat() if path.exists() else tmp.stat()
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    os.replace(tmp, path)
+
+
+# Generous: the waits end on the event; only a broken watcher ever waits this long.
+WAIT = 30.0
 
 
 def test_signature_sees_edits_new_and_removed_files(tmp_path):
@@ -78,13 +85,12 @@ def test_thread_reports_a_save_within_a_second(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("1")
     seen = threading.Event()
-    w = Watcher(lambda: [f], seen.set, interval=0.05)
-    w.start()
+    w = Watcher(lambda: [f], seen.set)  # the interval the preview uses
+    w.start()  # the baseline is taken before start() returns
     try:
-        time.sleep(0.1)
         t0 = time.monotonic()
         _bump(f, "22")
-        assert seen.wait(1.0)
+        assert seen.wait(WAIT), "the save was never reported"
         assert time.monotonic() - t0 < 1.0
     finally:
         w.stop()
@@ -94,9 +100,12 @@ def test_a_failing_callback_does_not_stop_the_watcher(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("1")
     calls = []
+    cond = threading.Condition()
 
     def boom():
-        calls.append(1)
+        with cond:
+            calls.append(1)
+            cond.notify_all()
         if len(calls) == 1:
             raise RuntimeError("template exploded")
 
@@ -104,12 +113,11 @@ def test_a_failing_callback_does_not_stop_the_watcher(tmp_path):
     w.start()
     try:
         _bump(f, "2")
-        deadline = time.monotonic() + 2
-        while len(calls) < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        with cond:
+            assert cond.wait_for(lambda: len(calls) >= 1, WAIT)
         _bump(f, "33")
-        while len(calls) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(calls) == 2
+        with cond:
+            assert cond.wait_for(lambda: len(calls) >= 2, WAIT)
+        assert len(calls) == 2  # one call per save
     finally:
         w.stop()

@@ -6,7 +6,7 @@ with `..`, a backslash or a NUL, encoded or not, is a 403):
   /static/<name>        an asset from preview/static/ (looked up by exact name, never joined)
   /files/<name>         a rendered file from the Bundle (email.html, faq.jsonld, …), from memory
   /events               Server-Sent Events: `version` each time the render changed
-  /status.json          {"version", "error"} for scripts and tests
+  /status.json          {"version", "error", "built_at", "build_seconds"} for scripts and tests
 """
 
 from __future__ import annotations
@@ -83,8 +83,10 @@ class Preview:
         self.settings: Any = None
         self.bundle: Any = None  # the last good render
         self.error: pages.ErrorInfo | None = None
+        self.exception: BaseException | None = None  # what `error` describes
         self.checks: list[tuple[str, str, str]] = []
-        self.built_at = 0.0
+        self.built_at = 0.0  # wall clock (time.time()) when the last build finished
+        self.build_seconds = 0.0  # how long the last build took
         self.stopping = False
         self._cond = threading.Condition()
         self._build_lock = threading.Lock()
@@ -95,20 +97,22 @@ class Preview:
         with self._build_lock:
             from repurpose.config import load_settings
 
-            error = None
+            started = time.monotonic()
+            error = exception = None
             try:
                 settings = load_settings(self.opts.config)
                 self.settings = settings
                 bundle = self._pipeline_build(settings)
                 checks = self._run_checks(bundle, settings)
             except Exception as exc:
-                error = _error_info(exc)
+                error, exception = _error_info(exc), exc
             else:
                 self.bundle, self.checks = bundle, checks
             with self._cond:
-                self.error = error
+                self.error, self.exception = error, exception
                 self.version += 1
                 self.built_at = time.time()
+                self.build_seconds = time.monotonic() - started
                 self._cond.notify_all()
 
     def _pipeline_build(self, settings: Any) -> Any:
@@ -298,7 +302,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/status.json":
             err = preview.error
             body = json.dumps(
-                {"version": preview.version, "error": err.message if err else None}
+                {
+                    "version": preview.version,
+                    "error": err.message if err else None,
+                    "built_at": preview.built_at,
+                    "build_seconds": round(preview.build_seconds, 4),
+                }
             ).encode()
             return self._send(200, body, CONTENT_TYPES[".json"], head=head)
         if path.startswith("/static/"):
@@ -417,6 +426,9 @@ def export_static(opts: Options, outdir: str | Path) -> Path:
     preview = Preview(opts)
     preview.build()
     if preview.error is not None:
+        # The same one-line message `repurpose render` gives for the same problem.
+        if isinstance(preview.exception, RepurposeError):
+            raise preview.exception
         err = preview.error
         raise RepurposeError(f"{err.title}: {err.message}", path=err.path, line=err.line)
     out = Path(outdir)
