@@ -102,16 +102,52 @@ def test_cancel_and_retry_transitions(cli, ws):
 
 def test_export_ics_parses_back(cli, ws):
     data = listed(cli, ws)
+    x_head = next(d for d in data if d["channel"] == "x" and d["position"] == 0)
+    assert q(cli, ws, "cancel", str(x_head["id"])).code == 0
+    data = listed(cli, ws)
     r = q(cli, ws, "export", "--ics", "plan.ics")
     assert r.code == 0, r.err
     parsed = icalendar.Calendar.from_ical((ws / "plan.ics").read_bytes())
     events = list(parsed.walk("VEVENT"))
-    assert len(events) == len(data)
-    by_uid = {str(e["UID"]): e for e in events}
-    for d in data:
-        ev = by_uid[f"{d['idempotency_key']}@repurpose"]
-        assert ev.decoded("DTSTART") == datetime.fromisoformat(d["due_at"])
-        assert str(ev["SUMMARY"]).startswith(d["channel"] + ":")
+    # one event per send: the email to the list, each thread, each single post
+    sends = {(d["step"], d["due_at"]) for d in data}
+    assert len(events) == len(sends) < len(data)
+    assert f"wrote {len(events)} events ({len(data)} items)" in r.err
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    by_summary = {str(e["SUMMARY"]): e for e in events}
+    [mail] = [e for s, e in by_summary.items() if s.startswith("email:")]
+    mails = [d for d in data if d["channel"] == "email"]
+    assert str(mail["SUMMARY"]).endswith(f"({len(mails)} recipients)")
+    first_mail = next(d for d in data if d["channel"] == "email")
+    assert mail.decoded("DTSTART") == datetime.fromisoformat(first_mail["due_at"])
+    assert str(mail["STATUS"]) == "TENTATIVE"
+    assert ", ".join(d["recipient"] for d in mails) in str(mail["DESCRIPTION"])
+    [thread] = [e for s, e in by_summary.items() if s.startswith("x:") and "posts)" in s]
+    posts = [d for d in data if d["step"] == "thread"]
+    assert str(thread["SUMMARY"]).endswith(f"({len(posts)} posts)")
+    assert str(thread["STATUS"]) == "CANCELLED"
+    assert f"{len(posts)} cancelled" in str(thread["DESCRIPTION"])
+    assert thread.decoded("DTSTART") == datetime.fromisoformat(posts[0]["due_at"])
+    # times are UTC instants: 09:00 CET on 2030-03-26 is 08:00 UTC
+    assert mail.decoded("DTSTART") == datetime(2030, 3, 26, 8, 0, tzinfo=UTC)
+
+
+def test_cancel_thread_post_cancels_the_rest_of_the_thread(cli, ws):
+    posts = [d for d in listed(cli, ws) if d["step"] == "thread"]
+    assert len(posts) >= 3
+    r = q(cli, ws, "cancel", str(posts[1]["id"]))
+    assert r.code == 0, r.err
+    n = len(posts) - 2
+    assert f"cancelled item {posts[1]['id']} and the {n} later post" in r.err
+    states = {d["id"]: d["state"] for d in listed(cli, ws)}
+    assert [states[p["id"]] for p in posts] == ["scheduled"] + ["cancelled"] * (len(posts) - 1)
+    shown = q(cli, ws, "show", str(posts[2]["id"]))
+    assert f"thread: earlier post {posts[1]['id']} was cancelled" in shown.out
+    alone = q(cli, ws, "retry", str(posts[2]["id"]))
+    assert alone.code == 1 and f"retry item {posts[1]['id']} instead" in alone.err
+    back = q(cli, ws, "retry", str(posts[1]["id"]))
+    assert back.code == 0 and f"and the {n} later post" in back.err
+    assert {d["state"] for d in listed(cli, ws) if d["step"] == "thread"} == {"scheduled"}
 
 
 def test_purge_sent_before(cli, ws):

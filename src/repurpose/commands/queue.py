@@ -25,20 +25,44 @@ def _store_options(f):
 
 
 def _open(db, config_path):
-    from repurpose.config import load_settings
-    from repurpose.schedule.service import db_url
     from repurpose.schedule.store import Outbox
 
-    return Outbox.open(db_url(load_settings(config_path), db))
+    if not db:  # --db wins; otherwise outbox.db from repurpose.toml or REPURPOSE_DB
+        from repurpose.config import load_settings
+
+        db = load_settings(config_path).outbox.db
+    return Outbox.open(db)
+
+
+class _LocalTimes:
+    """'Tue 2030-03-26 09:00 CET' for a UTC instant in an item's timezone; zones and the
+    formatted text of each (instant, zone) are looked up once (a listing repeats them a lot)."""
+
+    def __init__(self):
+        self.zones: dict = {}
+        self.done: dict = {}
+
+    def __call__(self, dt, tz_name: str) -> str:
+        key = (dt, tz_name)
+        text = self.done.get(key)
+        if text is None:
+            text = self.done[key] = self._format(dt, tz_name)
+        return text
+
+    def _format(self, dt, tz_name: str) -> str:
+        from repurpose.schedule.when import WhenError, fmt_local, zone
+
+        tz = self.zones.get(tz_name)
+        if tz is None:
+            try:
+                tz = self.zones[tz_name] = zone(tz_name)
+            except WhenError:
+                return dt.isoformat()
+        return fmt_local(dt, tz)
 
 
 def _local(dt, tz_name: str) -> str:
-    from repurpose.schedule.when import fmt_local, zone
-
-    try:
-        return fmt_local(dt, zone(tz_name))
-    except Exception:
-        return dt.isoformat()
+    return _LocalTimes()(dt, tz_name)
 
 
 def _thread_rest(ids) -> str:
@@ -77,8 +101,12 @@ def list_(status, article, limit, as_json, db, config_path):
     """Items in due order: id, local due time, state, channel, content, recipient, first words."""
     with _open(db, config_path) as store:
         items = store.list_items(status=list(status) or None, article=article, limit=limit)
-    if as_json:
-        click.echo(json.dumps([it.as_json() for it in items], ensure_ascii=False, indent=1))
+    if as_json:  # one item per line: readable, and the C encoder (indent= is pure Python)
+        click.echo(
+            "[\n" + ",\n".join(json.dumps(it.as_json(), ensure_ascii=False) for it in items) + "\n]"
+            if items
+            else "[]"
+        )
         return 0
     if not items:
         from repurpose.ui import info
@@ -86,12 +114,13 @@ def list_(status, article, limit, as_json, db, config_path):
         info("the outbox has no matching items")
         return 0
     rows = [("ID", "DUE", "STATE", "CHANNEL", "CONTENT", "TO/#", "FIRST WORDS")]
+    local = _LocalTimes()
     for it in items:
         who = it.recipient or (f"#{it.position + 1}" if it.position is not None else "")
         rows.append(
             (
                 str(it.id),
-                _local(it.due_at, it.tz),
+                local(it.due_at, it.tz),
                 it.state,
                 it.channel if it.account == "default" else f"{it.channel}/{it.account}",
                 it.content or it.kind,
@@ -214,14 +243,15 @@ def retry(item_id, db, config_path):
 @click.option("--article", metavar="SLUG", help="Only this article.")
 @_store_options
 def export(ics_path, status, article, db, config_path):
-    """Write the queue as an iCalendar file (one event per item) to open in a calendar app."""
+    """Write the queue as an iCalendar file to open in a calendar app: one event per send (an
+    email to a whole list, a whole thread, one post), its items counted in the event."""
     from repurpose.schedule.ics import write_ics
     from repurpose.ui import info
 
     with _open(db, config_path) as store:
         items = store.list_items(status=list(status) or None, article=article)
-    write_ics(items, ics_path)
-    info(f"wrote {len(items)} events to {ics_path}")
+    _, events = write_ics(items, ics_path)
+    info(f"wrote {events} events ({len(items)} items) to {ics_path}")
     return 0
 
 

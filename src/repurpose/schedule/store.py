@@ -178,11 +178,13 @@ class ItemView:
     history: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        out = {}
-        for k, v in self.__dict__.items():
-            if k in ("payload", "history") and not v:
-                continue
-            out[k] = v.isoformat() if isinstance(v, datetime) else v
+        out = dict(self.__dict__)
+        for k in ("due_at", "sent_at", "created_at"):
+            if out[k] is not None:
+                out[k] = out[k].isoformat()
+        for k in ("payload", "history"):
+            if not out[k]:
+                del out[k]
         return out
 
 
@@ -214,6 +216,9 @@ _VIEW_COLS = [
         "created_at",
     ]
 ]
+
+
+assert [c.name for c in _VIEW_COLS] == list(ItemView.__dataclass_fields__)[: len(_VIEW_COLS)]
 
 
 # ---- the store ------------------------------------------------------------------------------
@@ -943,7 +948,8 @@ class Outbox:
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
-            return [ItemView(**r) for r in conn.execute(q).mappings()]
+            # rows come in _VIEW_COLS order, which is ItemView's field order
+            return [ItemView(*r) for r in conn.execute(q)]
 
     def get(self, item_id: int) -> ItemView:
         i = T.items.c
