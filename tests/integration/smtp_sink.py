@@ -66,6 +66,8 @@ class Handler:
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     # replies for the next DATA commands, consumed in order
     data_replies: list[str] = field(default_factory=list)
+    # reply to every MAIL FROM (e.g. "553 5.7.1 sender not allowed"); None accepts
+    mail_reply: str | None = None
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     connections: int = 0
@@ -73,6 +75,13 @@ class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.rcpt_replies.get(address)

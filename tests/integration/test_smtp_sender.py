@@ -154,6 +154,47 @@ def test_partial_refusals_4xx_transient_5xx_permanent():
     assert sender.connections_opened == 1  # a refusal does not cost the connection
 
 
+def test_partial_refusal_of_envelope_recipients_comes_back_per_recipient():
+    """smtplib reports a partial refusal as a dict, not an exception: one transaction with
+    three envelope recipients, two refused by the server (5xx and 4xx)."""
+    with Sink(security="none") as sink:
+        sink.handler.rcpt_replies = {
+            "gone@example.org": "550 5.1.1 no such user",
+            "full@example.org": "452 4.2.2 mailbox full",
+        }
+        sender = sender_for(sink, "none", None, env={})
+        msg = sender.builder.build(email_item(1, "a@example.org"))
+        rcpts = ["a@example.org", "gone@example.org", "full@example.org"]
+        refused = sender.deliver("news@example.com", rcpts, msg.data)
+        # every recipient refused: smtplib raises, the answer has the same shape
+        all_refused = sender.deliver("news@example.com", rcpts[1:], msg.data)
+        sender.send(email_item(2, "b@example.org"))  # the connection is still usable
+        sender.close()
+    assert set(refused) == {"gone@example.org", "full@example.org"} == set(all_refused)
+    assert not refused["gone@example.org"].transient and "550" in str(refused["gone@example.org"])
+    assert refused["full@example.org"].transient and "452" in str(refused["full@example.org"])
+    assert not isinstance(refused["gone@example.org"], AuthFailed)
+    assert [r.rcpt for r in sink.received] == [["a@example.org"], ["b@example.org"]]
+    assert sender.connections_opened == 1
+
+
+def test_sender_address_refused_5xx_pauses_4xx_retries():
+    with Sink(security="none") as sink:
+        sink.handler.mail_reply = "553 5.7.1 sender address not allowed"
+        sender = sender_for(sink, "none", None, env={})
+        with pytest.raises(AuthFailed) as refused:
+            sender.send(email_item(1, "a@example.org"))
+        sink.handler.mail_reply = "451 4.7.1 greylisted"
+        with pytest.raises(DeliveryError) as later:
+            sender.send(email_item(2, "b@example.org"))
+        sink.handler.mail_reply = None
+        sender.send(email_item(3, "c@example.org"))
+        sender.close()
+    assert "553" in str(refused.value) and "news@example.com" in str(refused.value)
+    assert later.value.transient and not isinstance(later.value, AuthFailed)
+    assert [r.rcpt for r in sink.received] == [["c@example.org"]]
+
+
 def test_data_4xx_transient_and_5xx_permanent():
     with Sink(security="none") as sink:
         sink.handler.data_replies = ["451 4.3.0 try again later", "554 5.6.0 content rejected"]

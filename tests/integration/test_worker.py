@@ -304,3 +304,19 @@ def test_poison_item_fails_after_max_attempts_of_expired_leases(tmp_path, outbox
     assert [h["outcome"] for h in outbox.get(poison.id).history] == ["expired"] * 3 + ["failed"]
     assert views["reader1@example.org"].state == "sent"
     assert views["reader1@example.org"].attempts == 1
+
+
+def test_refused_sender_address_pauses_email_and_keeps_the_queue(tmp_path, outbox):
+    with Sink() as sink:
+        sink.handler.mail_reply = "550 5.7.1 sender address rejected"
+        settings = load_settings(write_config(tmp_path / "r.toml", smtp_port=sink.port))
+        outbox.add_items(email_rows(5))
+        Worker(outbox, settings, registry=Registry(settings, env={}), until_idle=True).run()
+        assert states(outbox) == {"scheduled": 5}
+        (pause,) = outbox.paused_channels()
+        assert pause["channel"] == "email" and "550" in pause["reason"]
+        assert "news@example.com" in pause["reason"]
+        sink.handler.mail_reply = None
+        assert outbox.resume_channel("email")
+        Worker(outbox, settings, registry=Registry(settings, env={}), until_idle=True).run()
+    assert states(outbox) == {"sent": 5} and len(sink.received) == 5

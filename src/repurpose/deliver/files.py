@@ -20,7 +20,7 @@ from typing import Any
 
 from repurpose.config import Settings
 from repurpose.deliver.base import Receipt
-from repurpose.deliver.message import build_email, to_bytes
+from repurpose.deliver.message import EmailBuilder
 from repurpose.deliver.webhook import request_body
 from repurpose.errors import DeliveryError
 
@@ -38,6 +38,7 @@ class FileSender:
     def __init__(self, settings: Settings, directory: str | Path | None = None):
         self.settings = settings
         self.directory = Path(directory or settings.outbox.directory)
+        self.builder = EmailBuilder(settings)
 
     def path_for(self, item: Any) -> Path:
         due = getattr(item, "due_at", None)
@@ -53,9 +54,8 @@ class FileSender:
             due = getattr(item, "due_at", None)
             if isinstance(due, datetime) and due.tzinfo is None:
                 due = due.replace(tzinfo=UTC)
-            msg = build_email(item, self.settings, date=due)
-            data = to_bytes(msg)
-            external = msg["Message-ID"]
+            msg = self.builder.build(item, date=due)
+            data, external = msg.data, msg.message_id
         else:
             doc = request_body(item)
             data = (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

@@ -16,7 +16,7 @@ from typing import Any
 
 from repurpose.config import Settings
 from repurpose.deliver.base import AuthFailed, RateLimiter, Receipt
-from repurpose.deliver.message import build_email, check_address, to_bytes
+from repurpose.deliver.message import EmailBuilder, check_address
 from repurpose.errors import DeliveryError
 
 IDLE_CHECK_SECONDS = 20.0
@@ -36,8 +36,12 @@ def _reply_error(code: int, resp: Any, *, what: str) -> DeliveryError:
     return DeliveryError(message, transient=400 <= code < 500)
 
 
-def _has_8bit(msg: Any) -> bool:
-    return any(part.get("Content-Transfer-Encoding") == "8bit" for part in msg.walk())
+def refusals(refused: Mapping[str, tuple[int, Any]]) -> dict[str, DeliveryError]:
+    """smtplib's {recipient: (code, reply)} as errors: 4xx transient, 5xx permanent."""
+    return {
+        addr: _reply_error(code, resp, what=f"recipient {addr} refused")
+        for addr, (code, resp) in refused.items()
+    }
 
 
 class SmtpSender:
@@ -62,6 +66,7 @@ class SmtpSender:
         self._password = env.get(cfg.password_env) or None
         self.limiter = limiter or RateLimiter(cfg.rate_per_minute)
         self.ssl_context = ssl_context or ssl.create_default_context()
+        self.builder = EmailBuilder(settings)
         self._conn: smtplib.SMTP | None = None
         self._last_used = 0.0
         self.connections_opened = 0  # for tests and benchmarks: connection reuse is visible
@@ -123,6 +128,8 @@ class SmtpSender:
                 code, _ = self._conn.noop()
                 if code != 250:
                     self._drop()
+                else:
+                    self._last_used = time.monotonic()
             except (OSError, smtplib.SMTPException):
                 self._drop()
         if self._conn is None:
@@ -151,16 +158,25 @@ class SmtpSender:
         rcpt = check_address(item.recipient, what="recipient")
         self.limiter.acquire()
         conn = self._connection()
-        eight_bit = conn.has_extn("8bitmime")
-        msg = build_email(item, self.settings, eight_bit=eight_bit)
-        data = to_bytes(msg)
-        options = ["BODY=8BITMIME"] if eight_bit and _has_8bit(msg) else []
+        msg = self.builder.build(item, eight_bit=conn.has_extn("8bitmime"))
+        refused = self.deliver(sender, [rcpt], msg.data, eight_bit=msg.eight_bit)
+        if rcpt in refused:
+            raise refused[rcpt]
+        return Receipt(msg.message_id, "accepted")
+
+    def deliver(
+        self, sender: str, rcpts: list[str], data: bytes, *, eight_bit: bool = False
+    ) -> dict[str, DeliveryError]:
+        """One SMTP transaction on the reused connection. Returns the refused recipients with
+        their errors (a partial refusal is a dict from smtplib, not an exception; all refused
+        is an exception with the same dict). Errors for the whole transaction are raised."""
+        conn = self._connection()
+        options = ["BODY=8BITMIME"] if eight_bit else []
         try:
-            refused = conn.sendmail(sender, [rcpt], data, mail_options=options)
+            refused = conn.sendmail(sender, rcpts, data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             self._reset()
-            code, resp = exc.recipients.get(rcpt, (550, b"refused"))
-            raise _reply_error(code, resp, what=f"recipient {rcpt} refused") from None
+            return refusals(exc.recipients)
         except smtplib.SMTPSenderRefused as exc:
             self._reset()
             if 500 <= exc.smtp_code < 600:
@@ -180,10 +196,7 @@ class SmtpSender:
                 f"SMTP error: {type(exc).__name__}: {exc}", transient=True
             ) from None
         self._last_used = time.monotonic()
-        if rcpt in refused:  # partial refusal comes back as a dict, not an exception
-            code, resp = refused[rcpt]
-            raise _reply_error(code, resp, what=f"recipient {rcpt} refused")
-        return Receipt(msg["Message-ID"], "accepted")
+        return refusals(refused)
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
