@@ -123,6 +123,48 @@ def test_broken_audience_fails_cleanly(cli, ws):
     assert not items(ws)
 
 
+def test_shipped_calendar_without_audience_says_what_to_do(cli, ws):
+    """A new user's first try: a packaged calendar with an email step and no audience yet."""
+    (ws / "repurpose.toml").unlink()
+    r = cli("schedule", ARTICLE, "-c", "launch", cwd=ws)
+    assert r.code == 1
+    assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+    assert "launch.yaml:" in r.err and "steps[0].channel" in r.err
+    assert "no audience is set: pass --audience FILE.csv" in r.err
+    assert not (ws / "repurpose.db").exists()
+    # the example audience in examples/ is the documented way to try it
+    r = cli(
+        "schedule", ARTICLE, "-c", "launch", "--audience", str(EXAMPLES / "audience.csv"), cwd=ws
+    )
+    assert r.code == 0, r.err
+    assert "3 recipients" in r.out.splitlines()[1]
+
+
+def test_audience_all_suppressed_fails_cleanly(cli, ws):
+    (ws / "suppressed.txt").write_text("ada@example.com\ngrace@example.org\ngone@example.net\n")
+    r = schedule(cli, ws)
+    assert r.code == 1
+    assert "audience.csv: every address of the audience is on the suppression list" in r.err
+    assert not (ws / "repurpose.db").exists()
+
+
+def test_failed_schedule_leaves_an_existing_outbox_as_it_was(cli, ws):
+    assert schedule(cli, ws).code == 0
+    before = items(ws)
+    path = ws / "campaign.yaml"
+    text = path.read_text()
+    for edit in (("after: thread", "after: threat"), ("Europe/Berlin", "Europe/Nowhere")):
+        path.write_text(text.replace("name: campaign", "name: other").replace(*edit))
+        r = schedule(cli, ws)
+        assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+        assert items(ws) == before
+    (ws / "audience.csv").write_text("email,name\nnew@example.com,New\nbroken,Row\n")
+    path.write_text(text.replace("name: campaign", "name: other"))
+    r = schedule(cli, ws)
+    assert r.code == 1 and "audience.csv:3" in r.err
+    assert items(ws) == before
+
+
 def test_audience_option_overrides_calendar(cli, ws):
     (ws / "other.csv").write_text("email,name\nsolo@example.com,Solo\n")
     r = schedule(cli, ws, "--audience", "other.csv")

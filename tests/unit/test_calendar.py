@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -264,3 +265,49 @@ def test_expand_is_deterministic():
     c = cal(LAUNCH)
     now = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
     assert expand(c, now=now, faq_counts={"faq": 2}) == expand(c, now=now, faq_counts={"faq": 2})
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "utc_hours"),
+    [
+        # Europe spring (30 Mar 2025): 09:00 CET = 08:00 UTC, then 09:00 CEST = 07:00 UTC
+        ("Europe/Berlin", "2025-03-29 09:00", [8, 7, 7]),
+        # Europe autumn (26 Oct 2025): 09:00 CEST = 07:00 UTC, then 09:00 CET = 08:00 UTC
+        ("Europe/Berlin", "2025-10-25 09:00", [7, 8, 8]),
+        # US spring (9 Mar 2025): 09:00 EST = 14:00 UTC, then 09:00 EDT = 13:00 UTC
+        ("America/New_York", "2025-03-08 09:00", [14, 13, 13]),
+        # US autumn (2 Nov 2025): 09:00 EDT = 13:00 UTC, then 09:00 EST = 14:00 UTC
+        ("America/New_York", "2025-11-01 09:00", [13, 14, 14]),
+    ],
+)
+def test_every_kind_of_step_keeps_0900_local_across_each_transition(zone, start, utc_hours):
+    """Daily repeats, weekday repeats, '+1d' steps after another step and posting slots all
+    land on 09:00 local on both sides of the change; '+2h' stays two real hours."""
+    c = cal(
+        f"""
+timezone: {zone}
+start: {start}
+slots:
+  bluesky: daily 09:00
+steps:
+  - {{id: daily, channel: x, content: post, repeat: {{every: 1d, count: 3}}}}
+  - {{id: weekdays, channel: mastodon, content: post, repeat: {{on: "sat,sun,mon", count: 3}}}}
+  - {{id: next-day, channel: linkedin, content: post, after: daily, when: +1d}}
+  - {{id: later, channel: threads, content: post, after: next-day, when: +2h}}
+  - {{id: drip, channel: bluesky, content: faq, when: next free slot}}
+"""
+    )
+    tz = ZoneInfo(zone)
+    slots = expand(c, now=datetime(2025, 1, 1, tzinfo=UTC), faq_counts={"drip": 3})
+    by = {}
+    for s in slots:
+        by.setdefault(s.step_id, []).append(s)
+    for step in ("daily", "weekdays", "drip"):
+        assert [s.at.astimezone(tz).strftime("%H:%M") for s in by[step]] == ["09:00"] * 3, step
+        assert [s.at.hour for s in by[step]] == utc_hours, step
+        days = [s.at.astimezone(tz).date() for s in by[step]]
+        assert [(b - a).days for a, b in itertools.pairwise(days)] == [1, 1], step
+    [nd] = by["next-day"]
+    assert nd.at.astimezone(tz).strftime("%H:%M") == "09:00" and nd.at.hour == utc_hours[1]
+    [later] = by["later"]
+    assert later.at - nd.at == timedelta(hours=2)
