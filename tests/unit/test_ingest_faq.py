@@ -183,3 +183,26 @@ def test_entries_api_list_items_with_answers():
         [("question", "Q: Is it free?", Source()), ("paragraph", "A: Yes.", Source())]
     )
     assert items == [("Is it free?", "Yes.", Source())]
+
+
+def test_text_outside_any_question_is_reported_not_lost():
+    d = ArticleDraft(title="Shipping")
+    d.section("Intro").add(
+        "paragraph", text="We ship to most countries in the world.", source=src(3)
+    )
+    f = d.section("FAQ", 2, src(5))
+    f.add("paragraph", text="Here are the questions we hear most often.", source=src(7))
+    f.add("paragraph", text="1. How fast is it?", source=src(9))
+    f.add("paragraph", text="Two days.", source=src(10))
+    f.add("paragraph", text="2. Do you ship on Sundays?", source=src(12))
+    assert extract_faq(d) == 1
+    assert [q for q, _, _ in d.faq] == ["How fast is it?"]
+    assert [(x.text, x.reason, x.source.lines) for x in d.dropped] == [
+        ("FAQ", "FAQ heading (its items are in the FAQ)", (5, 5)),
+        (
+            "Here are the questions we hear most often.",
+            "text in the FAQ section outside any question",
+            (7, 7),
+        ),
+        ("Do you ship on Sundays?", "FAQ question without an answer", (12, 12)),
+    ]

@@ -286,3 +286,37 @@ def test_no_article_text_is_an_input_error(text):
     with pytest.raises(InputError, match="no article found") as err:
         read(text, path="empty.md")
     assert "empty.md" in str(err.value)
+
+
+# ---- a README-style post: HTML logo block, badges, bold TOC label, mixed FAQ, footer ---------
+
+
+def test_readme_style_post_with_mixed_faq():
+    a = read_article(str(FIXTURES / "markdown" / "readme-badges-faq.md"))
+    assert a.title == "Tidepool: a tiny queue for Postgres"
+    assert a.author == "Mira Chen, Joe Park"
+    assert a.url == "https://tidepool.example.dev/blog/intro"
+    assert a.tags == ("postgres", "queues")
+    assert headings(a) == [(None, 2), ("Why", 2), ("Install", 2)]
+    intro = a.sections[0].blocks
+    assert [b.kind for b in intro] == ["image", "paragraph"]
+    assert intro[0].alt == "Tidepool logo" and intro[0].source.lines == (12, 14)
+    # bold question with its answer on the next line, bold question then a paragraph, <details>:
+    # one FAQ, in reading order, each question without its bold marks
+    assert [(f.question, f.source.lines) for f in a.faq] == [
+        ("Is it fast enough?", (42, 43)),
+        ("Does it retry failed jobs?", (45, 47)),
+        ("Can I use it with SQLite?", (49, 54)),
+    ]
+    assert a.faq[0].answer == "For a few thousand jobs a minute, yes. Beyond that, measure first."
+    assert a.faq[1].answer == "Yes, with exponential back-off. You can set the limit per job type."
+    text = all_text(a)
+    for furniture in ("shields", "Table of contents", "Made with", "Discord", "[!NOTE]"):
+        assert furniture not in text
+    assert [(d.reason, d.source.lines) for d in a.dropped] == [
+        ("badge row (images and links, no prose)", (16, 16)),
+        ("label of a link-only list", (18, 18)),
+        ("link-only list (navigation or table of contents)", (19, 22)),
+        ("FAQ heading (its items are in the FAQ)", (40, 40)),
+        ("footer after the closing rule", (58, 58)),
+    ]

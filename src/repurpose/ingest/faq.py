@@ -136,12 +136,16 @@ def _merge(a: Source, b: Source) -> Source:
     return a if (a.lines or a.path) else b
 
 
-def items_from_entries(entries: Sequence[Entry]) -> list[tuple[str, str, Source]]:
+def items_from_entries(
+    entries: Sequence[Entry], left: list[Entry] | None = None
+) -> list[tuple[str, str, Source]]:
     """Turn a format-neutral run of entries (inside an FAQ) into (question, answer, source) items.
 
     A "question" entry, a paragraph that is a question line (numbered, "Q:", bold, or ending in
     "?"), or a list item that is one starts an item; following paragraphs and lists are its answer
     until the next question or a "heading" entry. Questions without any answer are left out.
+    Entries that belong to no item (text before the first question, unanswered questions) are
+    appended to `left` when it is given.
     """
     headed = any(kind == "question" for kind, _, _ in entries)
     items: list[list[Any]] = []  # [question, [answer parts], source]
@@ -178,6 +182,8 @@ def items_from_entries(entries: Sequence[Entry]) -> list[tuple[str, str, Source]
             if current is not None:
                 current[1].append("\n".join(f"- {ln.strip()}" for ln in lines))
                 current[2] = _merge(current[2], src)
+            elif left is not None:
+                left.append((kind, text, src))
             continue
         # paragraph
         if current is not None and is_a_line(text):
@@ -193,6 +199,10 @@ def items_from_entries(entries: Sequence[Entry]) -> list[tuple[str, str, Source]
         if current is not None:
             current[1].append(clean_answer(text) if not current[1] else text)
             current[2] = _merge(current[2], src)
+        elif left is not None:
+            left.append((kind, text, src))
+    if left is not None:
+        left.extend(("question", q, src) for q, parts, src in items if not any(parts))
     return [
         (q, "\n\n".join(p for p in parts if p), src)
         for q, parts, src in items
@@ -315,11 +325,15 @@ def extract_faq(draft: ArticleDraft) -> int:
         entries = _section_entries(s, with_heading=False)
         for sub in sections[i + 1 : j]:
             entries.extend(_section_entries(sub, with_heading=True))
-        items = items_from_entries(entries)
+        left: list[Entry] = []
+        items = items_from_entries(entries, left)
         if items:
             draft.faq.extend(items)
             total += len(items)
             draft.drop(s.heading or "", "FAQ heading (its items are in the FAQ)", s.source)
+            for kind, text, src in left:
+                why = "FAQ question without an answer" if kind == "question" else None
+                draft.drop(text, why or "text in the FAQ section outside any question", src)
             del sections[i:j]
         else:
             i += 1

@@ -41,6 +41,11 @@ class Block:
     values: dict[str, Any]
     source: Source = field(default_factory=Source)
     parts: list[list[str]] | None = None
+    links: bool = False  # a paragraph that holds links
+
+    @property
+    def has_links(self) -> bool:
+        return self.links
 
 
 @dataclass
@@ -299,6 +304,11 @@ def assemble(
         else:
             kept.append(s)
     draft.sections = kept
+    # folded <details> went to the FAQ while reading, other items after: restore reading order
+    if all(src.lines for _, _, src in draft.faq):
+        draft.faq.sort(key=lambda f: f[2].lines or (0, 0))
+    if all(d.source.lines for d in draft.dropped):
+        draft.dropped.sort(key=lambda d: d.source.lines or (0, 0))
     article = draft.build()
     if not article.sections and not article.faq:
         raise InputError("no article found (no paragraphs, lists or FAQ)", path=path)
@@ -433,7 +443,7 @@ def _paragraph_items(inl: _Inline, src: Source, raw: str) -> list[Any]:
             return []
     if _BARE_URL.match(inl.text):
         return [Drop(inl.text, "link-only line (no prose)", src)]
-    items: list[Any] = [Block("paragraph", {"text": inl.text}, src)]
+    items: list[Any] = [Block("paragraph", {"text": inl.text}, src, links=bool(inl.link_texts))]
     items += [_image(i, src) for i in inl.images if not _BADGE_SRC.search(i["src"])]
     return items
 
@@ -451,7 +461,7 @@ def drop_list_labels(items: list[Any]) -> list[Any]:
             and item.kind == "paragraph"
             and isinstance(nxt, Drop)
             and nxt.reason.startswith("link-only")
-            and item.values["text"].endswith(":")
+            and not item.values["text"].endswith((".", "!", "?"))
             and len(item.values["text"].split()) <= 4
         ):
             out.append(Drop(item.values["text"], "label of a link-only list", item.source))
@@ -464,6 +474,10 @@ def _image(i: dict[str, str], src: Source) -> Block:
     return Block(
         "image", {"src": i["src"] or None, "alt": i["alt"], "caption": i["title"] or None}, src
     )
+
+
+# a paragraph whose first line is one bold question: "**Does it retry?**\nYes, …"
+_BOLD_QUESTION = re.compile(r"^\s*(\*\*|__)([^\n]+?\?)\1[ \t]*\n(.*\S.*)$", re.S)
 
 
 def _src(token) -> Source:
@@ -609,8 +623,15 @@ class _Walker:
                 if text:
                     out().append(Heading(int(tok.tag[1]), text, src))
             elif t == "paragraph_open":
-                inl = _inline(tokens[i + 1])
-                out().extend(_paragraph_items(inl, src, tokens[i + 1].content))
+                raw = tokens[i + 1].content
+                lead = _BOLD_QUESTION.match(raw)
+                if lead and src.lines:  # "**Is it fast?**" with its answer on the next line
+                    a, b = src.lines
+                    for part, lines in ((lead.group(2), (a, a)), (lead.group(3), (a + 1, b))):
+                        inline = _parser().parseInline(part)[0]
+                        out().extend(_paragraph_items(_inline(inline), Source(lines=lines), part))
+                else:
+                    out().extend(_paragraph_items(_inline(tokens[i + 1]), src, raw))
             elif t in ("bullet_list_open", "ordered_list_open"):
                 out().extend(self._list(tokens, i, end, src))
             elif t == "blockquote_open":
@@ -629,6 +650,8 @@ class _Walker:
                     out().append(Block("code", {"text": code, "lang": lang}, src))
             elif t == "html_block":
                 self._html(tok.content, src, stack, out, root)
+            elif t == "hr" and not stack:
+                out().append(_Rule(src))
             elif t == "dl_open":
                 out().append(self._dl(tokens, i, end, src))
             elif t == "table_open":
@@ -840,10 +863,48 @@ def _front_matter(raw: str | None, src: Source, items: list[Any]) -> tuple[str |
     return text(first("title")), meta
 
 
+@dataclass
+class _Rule:
+    """A thematic break (---) at the top level; only used to find a closing footer."""
+
+    source: Source
+
+
+def _closing_footer(items: list[Any]) -> list[Any]:
+    """After the document's last rule, a line or two with links and nothing else ("Made with ♥
+    by … · Twitter · Discord") is a footer, not the end of the article (or of an FAQ answer)."""
+    last = max((k for k, i in enumerate(items) if isinstance(i, _Rule)), default=-1)
+    tail = items[last + 1 :]
+    blocks = [i for i in tail if isinstance(i, Block)]
+    footer = (
+        last >= 0
+        and blocks
+        and all(isinstance(i, Block | Drop) for i in tail)
+        and all(b.kind in ("paragraph", "list") for b in blocks)
+        and len(blocks) <= 2
+        and sum(
+            len(" ".join(b.values.get("items") or [b.values.get("text", "")]).split())
+            for b in blocks
+        )
+        <= 40
+        and any(b.has_links for b in blocks)
+    )
+    out = [i for i in items[: last + 1] if not isinstance(i, _Rule)]
+    if not footer:
+        return out + tail
+    for item in tail:
+        if isinstance(item, Block):
+            text = item.values.get("text") or " | ".join(item.values.get("items", ()))
+            out.append(Drop(text, "footer after the closing rule", item.source))
+        else:
+            out.append(item)
+    return out
+
+
 def read(text: str, *, path: str | None = None) -> Article:
     """Markdown text → Article (front matter metadata, H1 title, sections, FAQ)."""
     tokens = _parser().parse(text)
     walker = _Walker()
-    items = drop_list_labels(walker.walk(tokens))
+    items = _closing_footer(drop_list_labels(walker.walk(tokens)))
     title, meta = _front_matter(walker.front, walker.front_source, items)
     return assemble(items, title=title, meta=meta, fmt="markdown", path=path)
