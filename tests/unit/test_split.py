@@ -8,6 +8,7 @@ import pytest
 
 from repurpose.errors import PlatformError
 from repurpose.platforms import PLATFORMS, get_platform, split_thread
+from repurpose.platforms.split import _is_filler
 
 NUM = re.compile(r" \d+/\d+$")
 
@@ -92,6 +93,57 @@ def test_suffix_width_settled_after_count_is_known():
     assert all(platform.fits(p.text) for p in posts)
     assert posts[-1].text.endswith(f" {len(posts)}/{len(posts)}")
     assert words(" ".join(bodies(posts))) == words(text)
+
+
+def test_suffix_grows_when_the_thread_crosses_9_to_10_posts():
+    # words of 11 characters, limit 60: 4 words (47) + " i/n" per post, with 1 or 2 digits
+    platform = get_platform("mastodon", limit=60)
+    nine = " ".join(f"w{i:010d}" for i in range(36))
+    posts = split_thread([nine], platform)
+    assert [p.text[-4:] for p in posts] == [f" {i}/9" for i in range(1, 10)]
+    ten = nine + " w0000000036"  # one word more: a tenth post, every suffix is now wider
+    posts = split_thread([ten], platform)
+    assert len(posts) == 10
+    assert [p.text.rsplit(" ", 1)[1] for p in posts] == [f"{i}/10" for i in range(1, 11)]
+    assert all(p.length == platform.length(p.text) <= 60 for p in posts)
+    assert words(" ".join(bodies(posts))) == words(ten)
+
+
+def test_suffix_width_is_the_one_the_count_needs():
+    # 63 words of 7 characters fit 9 posts of 7 words with " i/9" (59); reserving room for a
+    # two-digit count would only hold 6 words a post and make 11 posts
+    platform = get_platform("mastodon", limit=60)
+    text = " ".join(f"w{i:06d}" for i in range(63))
+    posts = split_thread([text], platform)
+    assert len(posts) == 9 and posts[-1].text.endswith(" 9/9")
+    # a text that fits one post is not split to make room for a suffix it would not get
+    short = "See example.org today.\nthen"
+    x = get_platform("x", limit=x_len(short))
+    assert [p.text for p in split_thread([short], x)] == [short]
+
+
+def x_len(text):
+    return get_platform("x").length(text)
+
+
+@pytest.mark.parametrize("tail", ["and so on.", "and so on, and so on.", "or so.", "— and the"])
+@pytest.mark.parametrize("stop", ["", ",", "."])
+def test_text_ending_in_connectors_leaves_no_connector_post(tail, stop):
+    # a clause or sentence end before the tail makes the break there attractive
+    head = "We tried newsletters podcasts webinars forums meetups office hours workshops" + stop
+    text = f"{head} {tail}"
+    # every limit from a post that holds the head alone to one that holds head and tail
+    for limit in range(len(head) - 12, len(text) + 8):
+        for numbering in ("", " {i}/{n}"):
+            posts = split_thread([text], get_platform("x", limit=limit), numbering=numbering)
+            got = bodies(posts)
+            assert words(" ".join(got)) == words(text)
+            for b in got:
+                assert not all(_is_filler(w) for w in b.split()), (limit, got)
+    # a lone dash after a full post takes words of the post before rather than standing alone
+    text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu —"
+    posts = split_thread([text], get_platform("x", limit=len(text) - 2), numbering="")
+    assert len(posts) == 2 and bodies(posts)[1] != "—" and bodies(posts)[1].endswith(" —")
 
 
 def test_no_post_is_only_a_connector_or_punctuation():

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from repurpose.platforms import PLATFORMS, get_platform, split_thread
+from repurpose.platforms.split import _is_filler
 
 plain_word = st.text(
     alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzÉéüßçñøåæ日本語中文한국어עבריתعربي"),
@@ -93,3 +94,30 @@ def test_split_properties(sample, name, limit, numbering):
             assert any(w in pw for pw in post_words), w
     # no two posts identical
     assert len({p.text for p in posts}) == len(posts)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    prose(),
+    st.sampled_from(PLATFORMS),
+    st.sampled_from([None, 80, 120]),
+    st.sampled_from([" {i}/{n}", ""]),
+)
+def test_no_post_is_only_connectors_or_punctuation(sample, name, limit, numbering):
+    text, _ = sample
+    tokens = text.split()
+    longest = run = 0
+    for t in tokens:
+        run = run + 1 if _is_filler(t) else 0
+        longest = max(longest, run)
+    # (a text that is all connectors, or holds a long run of them, cannot always avoid it)
+    assume(longest <= 3 and not all(_is_filler(t) for t in tokens))
+    try:
+        posts = split_thread([text], get_platform(name, limit=limit), numbering=numbering)
+    except Exception as exc:
+        assert numbering == "" and "identical" in str(exc), exc
+        return
+    n = len(posts)
+    for i, p in enumerate(posts, 1):
+        body = p.text[: -len(f" {i}/{n}")] if numbering and n > 1 else p.text
+        assert not all(_is_filler(t) for t in body.split()), [p.text for p in posts]

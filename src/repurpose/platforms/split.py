@@ -401,6 +401,10 @@ def _pack(run: _Run, platform: Platform, budget: tuple[int, ...]) -> list[tuple[
     return _rebalance_tail(run, ranges, budget)
 
 
+def _filler_only(run: _Run, s: int, e: int) -> bool:
+    return all(_is_filler(run.tokens[j]) for j in range(s, e))
+
+
 def _fits(run: _Run, s: int, e: int, budget: tuple[int, ...]) -> bool:
     return all(run.cost(s, e, d) <= budget[d] for d in range(len(budget)))
 
@@ -411,7 +415,7 @@ def _merge_fillers(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tup
     k = 0
     while k < len(out):
         s, e = out[k]
-        if all(_is_filler(run.tokens[j]) for j in range(s, e)) and len(out) > 1:
+        if _filler_only(run, s, e) and len(out) > 1:
             if k > 0 and _fits(run, out[k - 1][0], e, budget):
                 out[k - 1] = (out[k - 1][0], e)
                 del out[k]
@@ -420,8 +424,38 @@ def _merge_fillers(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tup
                 out[k + 1] = (s, out[k + 1][1])
                 del out[k]
                 continue
+            b = _borrow(run, out, k, budget)
+            if b is not None and b < s:
+                out[k - 1], out[k] = (out[k - 1][0], b), (b, e)
+            elif b is not None:
+                out[k], out[k + 1] = (s, b), (b, out[k + 1][1])
         k += 1
     return out
+
+
+def _borrow(run: _Run, out: list[tuple[int, int]], k: int, budget) -> int | None:
+    """A filler-only post that cannot join a neighbour whole takes words from one instead: the
+    new break (the strongest that leaves both posts fitting and neither filler-only), or None."""
+    s, e = out[k]
+    strengths = run.strengths
+    best: tuple[int, int] | None = None
+    if k > 0:  # move the break before the post earlier: the previous post's tail joins it
+        a = out[k - 1][0]
+        for b in range(s - 1, a, -1):
+            if not _fits(run, b, e, budget):
+                break
+            ok = not _filler_only(run, b, s) and not _filler_only(run, a, b)
+            if ok and (best is None or strengths[b] > best[0]):
+                best = (strengths[b], b)
+    if k + 1 < len(out):  # move the break after the post later: the next post's head joins it
+        z = out[k + 1][1]
+        for b in range(e + 1, z):
+            if not _fits(run, s, b, budget):
+                break
+            ok = not _filler_only(run, e, b) and not _filler_only(run, b, z)
+            if ok and (best is None or strengths[b] > best[0]):
+                best = (strengths[b], b)
+    return None if best is None else best[1]
 
 
 def _rebalance_tail(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tuple[int, int]]:
@@ -454,7 +488,7 @@ def _rebalance_tail(run: _Run, ranges: list[tuple[int, int]], budget) -> list[tu
     for b in range(lo, hi + 1):
         left, right = p0[b] - left0, p0[end] - p0[b] - s0[b]
         score = _BONUS[strengths[b]] - abs(left - right) / main
-        if score > best_score:
+        if score > best_score and not _filler_only(run, a, b) and not _filler_only(run, b, end):
             best, best_score = b, score
     return [*ranges[:-2], (a, best), (best, end)]
 
@@ -492,13 +526,18 @@ def split_thread(
         return []
     caps = platform.caps
     memo = _cost_memo(platform)
-    # the post count the suffix width is reserved for: a first estimate from the total length
-    total = 0
+    # The post count the suffix width is reserved for: first the fewest posts the text can take
+    # (its length over the limit, per forced-break segment), so the first pass never reserves
+    # more room than needed; when the count found needs a wider suffix, it is split again with
+    # that width (e.g. 9 posts of " 9/9" that become 10 need room for " 10/10").
+    guess = 0
     for run in runs:
         run.measure(platform, caps, memo)
-        total += run.totals[0] + len(run.tokens)
-    guess = max(1, -(-total * 5 // (caps[0] * 4))) if numbering else 1
+        guess += max(1, -(-run.totals[0] // caps[0]))
+    if not numbering:
+        guess = 1
     shrink = [0] * len(caps)
+    narrowed = False
     for _ in range(12):
         reserve = (
             platform.costs(_suffix(numbering, guess, guess)) if guess > 1 else (0,) * len(caps)
@@ -517,6 +556,11 @@ def split_thread(
         if numbering and any(x > r for x, r in zip(need, reserve, strict=True)):
             guess = max(n, guess + 1)
             continue  # the count's suffix is wider than reserved: split again
+        if numbering and n != guess and need != reserve and not narrowed:
+            # the estimate reserved room for a wider suffix than this count needs: split again
+            # with the width of the count found (once; posts only get fuller, so it fits)
+            guess, narrowed = n, True
+            continue
         if not numbering or n == 1:
             bodies = _dedupe(bodies, platform, budget)
             n = len(bodies)
