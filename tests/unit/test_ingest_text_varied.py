@@ -331,3 +331,42 @@ def test_paragraph_glued_to_a_widget_line_stays():
     a = read(text, path="x.txt")
     assert len(paragraphs(a)) == 3 and paragraphs(a)[1] == glued
     assert [d.text for d in a.dropped] == ["Share this:"]
+
+
+def test_q_dot_a_dot_pairs_without_an_faq_heading():
+    """'Q.'/'A.' and 'Question 3:'/'Answer:' lines are question and answer, not a lettered list
+    or a heading; an answer keeps its second paragraph."""
+    a = load("qa-dotted-faq.txt")
+    assert a.title == "Heat Pump Questions Answered"
+    assert headings(a) == [(2, None)]
+    assert paragraphs(a) == [
+        "Our engineers install about forty heat pumps a month across the county, and the same "
+        "few questions come up on almost every visit. We have collected the answers here so you "
+        "can read them before we arrive."
+    ]
+    assert [(f.question, f.source.lines) for f in a.faq] == [
+        ("How noisy is a heat pump?", (7, 8)),
+        ("Does it work in freezing weather?", (10, 13)),
+        ("Will I need bigger radiators?", (15, 16)),
+    ]
+    assert a.faq[1].answer.endswith("\n\nIt also helps to keep the unit clear of snow and leaves.")
+    assert a.faq[2].answer.startswith("Sometimes. We check")
+    assert {"Home | Services | Contact", "Share this page", "© 2025 Warm Homes Ltd"} <= dropped(a)
+    check(a)
+
+
+def test_faq_page_of_plain_question_lines():
+    """A page titled as an FAQ whose questions are plain sentence-case lines, some long enough to
+    read as prose: every question is an item, the title is the FAQ's name."""
+    a = load("faq-document-plain-questions.txt")
+    assert a.title == "Frequently Asked Questions About Allotments"
+    assert str(a.published) == "2024-05-04"
+    assert a.sections == ()
+    assert [f.question for f in a.faq] == [
+        "How long is the waiting list?",
+        "Can I share a plot with a friend?",
+        "What can I grow?",
+        "Is there water on site?",
+    ]
+    assert a.faq[1].answer.startswith("Yes. Add their name")
+    check(a)

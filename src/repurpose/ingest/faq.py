@@ -191,7 +191,8 @@ def items_from_entries(
             current[2] = _merge(current[2], src)
             continue
         split = _split_q_and_rest(text)
-        if split and not _explicit(text) and (headed or (current is not None and not current[1])):
+        waiting = current is not None and not current[1]  # a question still without its answer
+        if split and not _explicit(text) and (waiting or (headed and current is None)):
             split = None  # a plain "…?" line is an answer when headings or markers ask
         if split:
             start(split[0], split[1], src)

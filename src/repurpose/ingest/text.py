@@ -35,7 +35,7 @@ from pathlib import Path
 from repurpose.errors import InputError
 from repurpose.ingest import furniture as fu
 from repurpose.ingest.build import ArticleDraft, SectionDraft
-from repurpose.ingest.faq import extract_faq
+from repurpose.ingest.faq import extract_faq, is_a_line, is_faq_heading, is_q_line
 from repurpose.model import Article, Source
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -105,7 +105,11 @@ def _clean_lines(text: str) -> list[str]:
     return [ln.rstrip() for ln in text.split("\n")]
 
 
-def _marker(line: str) -> tuple[str | None, str]:
+def _marker(line: str, qa: bool = False) -> tuple[str | None, str]:
+    """("bullet" | "number" | None, the line without its marker). With `qa` (the text writes
+    "Q." / "A." pairs), "Q." and "A." open a question and an answer, not a lettered list."""
+    if qa and (is_q_line(line) or is_a_line(line)):
+        return None, line.strip()
     m = _BULLET.match(line)
     if m:
         return "bullet", line[m.end() :].strip()
@@ -115,7 +119,7 @@ def _marker(line: str) -> tuple[str | None, str]:
     return None, line.strip()
 
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(lines: list[str], qa: bool = False) -> int | None:
     """The column a hard-wrapped text breaks at, or None when lines are not hard-wrapped."""
     lengths = sorted(len(ln) for ln in lines if ln.strip())
     if len(lengths) < 6:
@@ -125,13 +129,13 @@ def _wrap_width(lines: list[str]) -> int | None:
         return None
     full = 0
     for a, b in itertools.pairwise(lines):
-        if b.strip() and len(a) >= width * 0.75 and not _marker(b)[0]:
+        if b.strip() and len(a) >= width * 0.75 and not _marker(b, qa)[0]:
             full += 1
     return width if full >= 3 and full * 4 >= len(lengths) * 0.5 else None
 
 
-def _units(lines: list[str]) -> list[Unit]:
-    width = _wrap_width(lines)
+def _units(lines: list[str], qa: bool = False) -> list[Unit]:
+    width = _wrap_width(lines, qa)
     units: list[Unit] = []
     gap, chunk, prev_blank = 0, 0, True
     for idx, raw in enumerate(lines, 1):
@@ -146,7 +150,7 @@ def _units(lines: list[str]) -> list[Unit]:
         joinable = (
             last is not None
             and last.kind != QUOTE
-            and not _marker(line)[0]
+            and not _marker(line, qa)[0]
             and not _QUOTE.match(line)
             and (
                 (width and len(lines[idx - 2].rstrip()) >= max(width - 25, width * 0.55))
@@ -196,9 +200,9 @@ def _is_prose(u: Unit, stop: float) -> bool:
     return u.n >= 16 and stop >= 0.25
 
 
-def _classify(units: list[Unit]) -> None:
+def _classify(units: list[Unit], qa: bool = False) -> None:
     for u in units:
-        u.marker, u.body = _marker(u.text) if u.kind != QUOTE else (None, u.text)
+        u.marker, u.body = _marker(u.text, qa) if u.kind != QUOTE else (None, u.text)
         u.tokens = fu.words(u.body)
         u.low = [t.lower() for t in u.tokens]
         if u.kind == QUOTE:
@@ -207,6 +211,9 @@ def _classify(units: list[Unit]) -> None:
             u.kind = PLACEHOLDER if u.tokens or fu.is_placeholder(u.text) else SHORT
             if not u.tokens and not fu.is_placeholder(u.text):
                 u.kind = FURNITURE  # a line of symbols: dividers, arrows, bullets
+            continue
+        if qa and is_q_line(u.text):
+            u.kind = PROSE  # "Q. …?" / "Question 3: …?": paired with its "A." line by the FAQ
             continue
         u.date = fu.dateline(u.text)
         if u.date:
@@ -579,6 +586,9 @@ def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | Non
             words += u.n
             if words > 600:
                 break
+    for i in cands:  # "Frequently Asked Questions About X": the page is an FAQ, that is its title
+        if units[i].n >= 3 and is_faq_heading(units[i].body):
+            return i
     best, best_overlap = cands[0], -1.0
     for i in cands:
         mine = _content(units[i])
@@ -671,8 +681,11 @@ def read(text: str, *, path: str | None = None) -> Article:
     """Plain text → Article. Raises InputError when no article prose is found."""
     name = path or "<text>"
     lines = _clean_lines(text)
-    units = _units(lines)
-    _classify(units)
+    qa = any(ln[:1] in "Qq" and is_q_line(ln) for ln in lines) and any(
+        ln[:1] in "Aa" and is_a_line(ln) for ln in lines
+    )
+    units = _units(lines, qa)
+    _classify(units, qa)
     _score(units)
     run = _main_run(units)
     if run is None:
