@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -163,6 +164,43 @@ def test_failed_schedule_leaves_an_existing_outbox_as_it_was(cli, ws):
     r = schedule(cli, ws)
     assert r.code == 1 and "audience.csv:3" in r.err
     assert items(ws) == before
+
+
+def test_rescheduling_an_edited_article_refuses_a_second_version(cli, ws):
+    """After an edit the items get new keys; adding them would send both versions."""
+    article = ws / "product-update.md"
+    article.write_text(Path(ARTICLE).read_text(encoding="utf-8"), encoding="utf-8")
+    run = ("schedule", str(article), "-c", "campaign.yaml", "--now", NOW)
+    assert cli(*run, cwd=ws).code == 0
+    before = items(ws)
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Lantern 3.2", "Lantern 3.3"), encoding="utf-8")
+    r = cli(*run, cwd=ws)
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    assert "product-update changed since it was scheduled on campaign" in r.err
+    assert "repurpose queue cancel --article product-update" in r.err
+    assert items(ws) == before
+    assert cli("queue", "cancel", "--article", "product-update", cwd=ws).code == 0
+    r = cli(*run, cwd=ws)
+    assert r.code == 0, r.err
+    # unchanged pieces come back (same key), changed ones are new rows; the thread is whole
+    assert "of them had been cancelled" in r.err
+    with sqlite3.connect(ws / "repurpose.db") as db:
+        live = db.execute(
+            "SELECT id, channel, position, after_id FROM items WHERE state = 'scheduled'"
+        ).fetchall()
+        payloads = [
+            row[0]
+            for row in db.execute(
+                "SELECT p.body FROM items i JOIN payloads p ON p.id = i.payload_id "
+                "WHERE i.state = 'scheduled'"
+            )
+        ]
+    assert len(live) == len(before)
+    assert all("Lantern 3.2" not in body for body in payloads)
+    posts = {row[0]: row for row in live if row[1] == "x" and row[2] is not None}
+    for pid, (_, _, position, after) in posts.items():
+        assert (after is None) if position == 0 else (posts[after][2] == position - 1), pid
 
 
 def test_audience_option_overrides_calendar(cli, ws):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -104,6 +105,32 @@ def test_failed_batch_writes_nothing(store):
     with pytest.raises(StoreError):
         store.add_items([good, broken])
     assert store.count() == 0
+
+
+def test_planning_cancelled_items_again_schedules_them_and_relinks_the_thread(store):
+    old = thread(3)
+    store.add_items(old)
+    ids = [v.id for v in store.list_items()]
+    store.cancel(ids[0])  # the whole thread
+    # the first post was edited: a new key for it, the same keys for the two after it
+    new_head = item(200, position=0, thread_key="t1")
+    again = [
+        new_head,
+        dataclasses.replace(old[1], after_key=new_head.idempotency_key),
+        old[2],
+    ]
+    res = store.add_items(again)
+    assert (res.added, res.existing, res.revived) == (3, 0, 2)
+    views = {v.id: v for v in store.list_items()}
+    assert views[ids[0]].state == "cancelled"
+    assert [views[k].state for k in ids[1:]] == ["scheduled", "scheduled"]
+    head_id = res.ids[0]
+    assert views[ids[1]].after_id == head_id and views[ids[2]].after_id == ids[1]
+    # planning the same again adds nothing
+    assert store.add_items(again).existing == 3
+    assert store.existing_keys([old[0].idempotency_key, old[1].idempotency_key]) == {
+        old[1].idempotency_key
+    }
 
 
 # ---- claiming ----------------------------------------------------------------------------------

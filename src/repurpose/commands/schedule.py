@@ -100,8 +100,11 @@ def command(article, calendar, start, dry_run, db, config_path, audience, now_):
             f"nothing new: all {total} items of {plan.slug} on {plan.calendar} are already scheduled"
         )
     else:
-        extra = (
-            f" ({result.added.existing} were already scheduled)" if result.added.existing else ""
-        )
+        notes = []
+        if result.added.revived:
+            notes.append(f"{result.added.revived} of them had been cancelled")
+        if result.added.existing:
+            notes.append(f"{result.added.existing} were already scheduled")
+        extra = f" ({'; '.join(notes)})" if notes else ""
         info(f"scheduled {result.added.added} items for {plan.slug}{extra}")
     return 0

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from repurpose.errors import CalendarError
+from repurpose.errors import CalendarError, StoreError
 from repurpose.schedule.audience import (
     AudienceError,
     Recipient,
@@ -148,10 +148,35 @@ def schedule_bundle(
         taken=taken,
     )
     if store is not None:
+        _refuse_second_version(plan, store)
         plan.mark_existing(store.existing_keys(it.idempotency_key for it in plan.items))
     if dry_run or store is None:
         return ScheduleResult(plan, None)
     return ScheduleResult(plan, store.add_items(plan.items, now=now))
+
+
+def _refuse_second_version(plan: Plan, store: Outbox) -> None:
+    """Re-scheduling after an edit (article or templates) would plan new text at times where the
+    earlier text is still scheduled or already sent: both would go out. Refuse, naming them."""
+    planned: dict[tuple, set[str]] = {}
+    for it in plan.items:
+        key = (it.step, it.channel, it.account, it.due_at)
+        planned.setdefault(key, set()).add(it.payload_hash)
+    steps = {it.step for it in plan.items if it.step}
+    clash = [
+        row
+        for row in store.live_versions(plan.slug, steps)
+        if (row[1], row[2], row[3], row[4]) in planned
+        and row[5] not in planned[(row[1], row[2], row[3], row[4])]
+    ]
+    if clash:
+        ids = [row[0] for row in clash]
+        shown = f"{ids[0]}" if len(ids) == 1 else f"{len(ids)} items, {ids[0]}–{ids[-1]}"
+        raise StoreError(
+            f"{plan.slug} changed since it was scheduled on {plan.calendar}: the earlier version "
+            f"is still in the outbox at the same times ({shown}); cancel it first "
+            f"(repurpose queue cancel --article {plan.slug}) or schedule with another --start"
+        )
 
 
 def schedule_article(

@@ -105,9 +105,10 @@ class NewItem:
 
 @dataclass(frozen=True)
 class AddResult:
-    added: int
+    added: int  # new items plus cancelled ones planned again (`revived`)
     existing: int
     ids: tuple[int, ...] = ()
+    revived: int = 0
 
 
 @dataclass(frozen=True)
@@ -301,21 +302,39 @@ class Outbox:
     def _add(self, conn: sa.Connection, new: Sequence[NewItem], now: datetime) -> AddResult:
         i = T.items.c
         keys = [n.idempotency_key for n in new]
-        existing = set()
+        existing: set[str] = set()
+        cancelled: dict[str, int] = {}  # planned again: scheduled again (same key, same payload)
         for chunk in _chunks(keys):
-            existing.update(
-                conn.execute(sa.select(i.idempotency_key).where(i.idempotency_key.in_(chunk)))
-                .scalars()
-                .all()
-            )
+            for k, id_, state in conn.execute(
+                sa.select(i.idempotency_key, i.id, i.state).where(i.idempotency_key.in_(chunk))
+            ):
+                if state == "cancelled":
+                    cancelled[k] = id_
+                else:
+                    existing.add(k)
         fresh: list[NewItem] = []
+        revived: list[NewItem] = []
         seen: set[str] = set()
         for n in new:
             if n.idempotency_key in existing or n.idempotency_key in seen:
                 continue
             seen.add(n.idempotency_key)
-            fresh.append(n)
-        if not fresh:
+            (revived if n.idempotency_key in cancelled else fresh).append(n)
+        if revived:
+            conn.execute(
+                T.items.update()
+                .where(i.id == sa.bindparam("k_id"), i.state == "cancelled")
+                .values(
+                    state="scheduled",
+                    due_at=sa.bindparam("k_due"),
+                    planned_at=sa.bindparam("k_due"),
+                    attempts=0,
+                    last_error=None,
+                    after_id=None,  # linked again below, to this plan's previous post
+                ),
+                [{"k_id": cancelled[n.idempotency_key], "k_due": n.due_at} for n in revived],
+            )
+        if not fresh and not revived:
             return AddResult(0, len(new))
         # payloads, deduplicated by content hash
         bodies = {n.payload_hash: n for n in fresh}
@@ -341,48 +360,54 @@ class Outbox:
                 ],
             )
             pid.update({h: id_ for h, id_ in inserted})
-        inserted = conn.execute(
-            T.items.insert().returning(i.idempotency_key, i.id, sort_by_parameter_order=True),
-            [
-                {
-                    "article_slug": n.article_slug,
-                    "calendar": n.calendar,
-                    "step": n.step,
-                    "content": n.content,
-                    "channel": n.channel,
-                    "account": n.account,
-                    "kind": n.kind,
-                    "payload_id": pid[n.payload_hash],
-                    "summary": (n.summary or "")[:200] or None,
-                    "recipient": n.recipient,
-                    "recipient_name": n.recipient_name,
-                    "merge": json.dumps(n.merge, ensure_ascii=False, sort_keys=True)
-                    if n.merge
-                    else None,
-                    "due_at": n.due_at,
-                    "planned_at": n.due_at,
-                    "tz": n.tz,
-                    "state": "scheduled",
-                    "attempts": 0,
-                    "idempotency_key": n.idempotency_key,
-                    "thread_key": n.thread_key,
-                    "position": n.position,
-                    "late_policy": n.late_policy,
-                    "late_window_seconds": n.late_window_seconds,
-                    "created_at": now,
-                }
-                for n in fresh
-            ],
+        inserted = (
+            []
+            if not fresh
+            else conn.execute(
+                T.items.insert().returning(i.idempotency_key, i.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "article_slug": n.article_slug,
+                        "calendar": n.calendar,
+                        "step": n.step,
+                        "content": n.content,
+                        "channel": n.channel,
+                        "account": n.account,
+                        "kind": n.kind,
+                        "payload_id": pid[n.payload_hash],
+                        "summary": (n.summary or "")[:200] or None,
+                        "recipient": n.recipient,
+                        "recipient_name": n.recipient_name,
+                        "merge": json.dumps(n.merge, ensure_ascii=False, sort_keys=True)
+                        if n.merge
+                        else None,
+                        "due_at": n.due_at,
+                        "planned_at": n.due_at,
+                        "tz": n.tz,
+                        "state": "scheduled",
+                        "attempts": 0,
+                        "idempotency_key": n.idempotency_key,
+                        "thread_key": n.thread_key,
+                        "position": n.position,
+                        "late_policy": n.late_policy,
+                        "late_window_seconds": n.late_window_seconds,
+                        "created_at": now,
+                    }
+                    for n in fresh
+                ],
+            )
         )
         ids: dict[str, int] = {k: id_ for k, id_ in inserted}
-        link_keys = [n.after_key for n in fresh if n.after_key and n.after_key not in ids]
+        ids.update({n.idempotency_key: cancelled[n.idempotency_key] for n in revived})
+        placed = fresh + revived
+        link_keys = [n.after_key for n in placed if n.after_key and n.after_key not in ids]
         for chunk in _chunks(list(dict.fromkeys(link_keys))):
             for k, id_ in conn.execute(
                 sa.select(i.idempotency_key, i.id).where(i.idempotency_key.in_(chunk))
             ):
                 ids[k] = id_
         links = []
-        for n in fresh:
+        for n in placed:
             if n.after_key:
                 if n.after_key not in ids:
                     raise StoreError(f"thread link to an unknown item ({n.after_key[:12]}…)")
@@ -395,20 +420,49 @@ class Outbox:
                 links,
             )
         return AddResult(
-            len(fresh), len(new) - len(fresh), tuple(ids[n.idempotency_key] for n in fresh)
+            len(placed),
+            len(new) - len(placed),
+            tuple(ids[n.idempotency_key] for n in placed),
+            revived=len(revived),
         )
 
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """The keys already in the outbox, cancelled items left out (planning them again
+        schedules them again)."""
         i = T.items.c
         found: set[str] = set()
         with self.engine.connect() as conn:
             for chunk in _chunks(list(keys)):
                 found.update(
-                    conn.execute(sa.select(i.idempotency_key).where(i.idempotency_key.in_(chunk)))
+                    conn.execute(
+                        sa.select(i.idempotency_key).where(
+                            i.idempotency_key.in_(chunk), i.state != "cancelled"
+                        )
+                    )
                     .scalars()
                     .all()
                 )
         return found
+
+    def live_versions(self, slug: str, steps: Iterable[str]) -> list[tuple]:
+        """(id, step, channel, account, due_at, payload content hash) of the article's items on
+        these steps that are scheduled, in flight or sent: what a new plan must not duplicate."""
+        i, p = T.items.c, T.payloads.c
+        steps = list(steps)
+        if not steps:
+            return []
+        q = (
+            sa.select(i.id, i.step, i.channel, i.account, i.due_at, p.content_hash)
+            .join(T.payloads, p.id == i.payload_id)
+            .where(
+                i.article_slug == slug,
+                i.step.in_(steps),
+                i.state.in_(("scheduled", "sending", "sent")),
+            )
+            .order_by(i.id)
+        )
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(q)]
 
     def taken_slots(
         self,
