@@ -19,6 +19,10 @@ WHEN = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
 NAMES = [
     "Ada",
     "",
+    "Reader 12",
+    "O'Brien-Smith Jr",
+    "J. R. R. Tolkien",
+    "  two  spaces ",
     "Zoë Ångström-Łukasiewicz",
     'Smith, John "JJ"',
     "Ada\r\nBcc: other@evil.example\nX-Injected: yes",

@@ -181,6 +181,17 @@ def _header(name: str, value: Any) -> bytes:
     return POLICY.fold_binary(name, parsed)
 
 
+_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+
+
+def _to(name: str, addr: str) -> bytes:
+    """The To line: a plain name of atoms (no quoting needed) and an ASCII address are written
+    as they are; anything else goes through the policy (quoting, RFC 2047)."""
+    if addr.isascii() and (not name or _ATOMS.fullmatch(name)) and len(name) + len(addr) < 980:
+        return (f"To: {name} <{addr}>" if name else f"To: {addr}").encode("ascii") + _CRLF
+    return _header("To", _addr(name, addr))
+
+
 def _encode_body(text: str, eight_bit: bool) -> tuple[str, bytes]:
     lines = text.encode("utf-8").splitlines()
     if eight_bit and max(map(len, lines), default=0) <= 990:
@@ -261,7 +272,7 @@ class EmailBuilder:
             msg = build_email(item, self.settings, date=date, eight_bit=eight_bit)
             return Rendered(msg["Message-ID"], to_bytes(msg), eight_bit and _any_8bit(msg))
 
-        head = [shared.from_, _header("To", _addr(values["name"], to)), shared.reply_to]
+        head = [shared.from_, _to(header_text(values["name"]), to), shared.reply_to]
         if shared.fixed_subject is not None:
             head.append(shared.fixed_subject)
         else:

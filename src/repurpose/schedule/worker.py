@@ -452,6 +452,8 @@ class Worker:
         return self.registry.scrub(f"{type(exc).__name__}: {text}")
 
     def _log(self, item: Any, result: str, latency: int, detail: str = "", **extra) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
         parts = [
             f"item={item.id}",
             f"channel={item.channel}",
