@@ -77,3 +77,43 @@ def test_inspect_help(cli):
     r = cli("inspect", "--help")
     assert r.code == 0
     assert "--json" in r.out and "--format" in r.out
+
+
+ARTICLE_KEYS = [
+    "title",
+    "description",
+    "author",
+    "published",
+    "url",
+    "lang",
+    "image",
+    "tags",
+    "sections",
+    "faq",
+    "dropped",
+    "word_count",
+    "reading_minutes",
+    "format",
+    "source_path",
+]
+
+
+def test_inspect_json_shape_is_stable_for_every_format(cli):
+    """--json keys come in a fixed order, every block and FAQ item carries its source (lines for
+    text and Markdown, an element path for HTML), and two runs print the same bytes."""
+    for path, where in (
+        (LAUNCH, "lines"),
+        (EXAMPLES / "product-update.md", "lines"),
+        (FIXTURES / "html" / "wordpress-news-comments.html", "path"),
+    ):
+        r = cli("inspect", "--json", str(path))
+        assert r.code == 0, r.err
+        data = json.loads(r.out)
+        assert list(data) == ARTICLE_KEYS
+        for s in data["sections"]:
+            assert list(s) == ["id", "heading", "level", "blocks", "source"]
+            for b in s["blocks"]:
+                assert b["id"].startswith("b") and b["source"][where], (path, b)
+        for f in data["faq"]:
+            assert list(f) == ["id", "question", "answer", "source"] and f["source"][where]
+        assert cli("inspect", "--json", str(path)).out == r.out
