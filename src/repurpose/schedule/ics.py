@@ -48,10 +48,10 @@ def _summary(group: list) -> str:
     label = f"{first.channel}: {first.summary or what}"
     n = len(group)
     if first.recipient:
-        return f"{label} ({first.recipient})" if n == 1 else f"{label} ({n} recipients)"
+        return f"{label} ({first.recipient})" if n == 1 else f"{label} ({n:,} recipients)"
     if first.position is not None:
-        return f"{label} ({n} posts)" if n > 1 else f"{label} (post {first.position + 1})"
-    return label if n == 1 else f"{label} ({n} items)"
+        return f"{label} ({n:,} posts)" if n > 1 else f"{label} (post {first.position + 1})"
+    return label if n == 1 else f"{label} ({n:,} items)"
 
 
 def _status(states: Counter) -> str:
