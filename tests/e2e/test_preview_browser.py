@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -314,11 +314,9 @@ def test_nothing_is_fetched_from_the_network(preview, page):
 
     remote = re.findall(r'<img[^>]+src="(https?://[^"]+)"', preview.raw("/files/email.html")[1])
     assert remote, "the example email has remote images"
-    page.check("#remote-images")
     # the frame reloads with images allowed: its requests reach the recorder (and fail offline)
-    deadline = time.monotonic() + WAIT
-    while not page.traffic.external and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
+    with page.expect_request(lambda r: not r.url.startswith(LOCAL), timeout=WAIT_MS):
+        page.check("#remote-images")
     assert page.traffic.external and set(page.traffic.external) <= set(remote)
 
 
@@ -749,3 +747,71 @@ def test_static_export_works_from_disk(browser, workspace, tmp_path):
         assert context.traffic.external == []
     finally:
         context.close()
+
+
+README_SHOT = ROOT / "docs" / "preview.png"
+
+
+def _pixel_difference(browser, a: bytes, b: bytes) -> dict:
+    """Compare two PNGs in the browser: sizes, and the share of pixels that clearly differ."""
+    pg = browser.new_page()
+    try:
+        return pg.evaluate(
+            """async ([a, b]) => {
+                const load = async (b64) => {
+                    const img = new Image();
+                    img.src = 'data:image/png;base64,' + b64;
+                    await img.decode();
+                    const c = document.createElement('canvas');
+                    c.width = img.width; c.height = img.height;
+                    const ctx = c.getContext('2d');
+                    ctx.drawImage(img, 0, 0);
+                    return ctx.getImageData(0, 0, c.width, c.height);
+                };
+                const x = await load(a), y = await load(b);
+                if (x.width !== y.width || x.height !== y.height)
+                    return {size: [x.width, x.height, y.width, y.height], share: 1};
+                let off = 0;
+                for (let i = 0; i < x.data.length; i += 4) {
+                    const d = Math.max(Math.abs(x.data[i] - y.data[i]),
+                        Math.abs(x.data[i + 1] - y.data[i + 1]), Math.abs(x.data[i + 2] - y.data[i + 2]));
+                    if (d > 48) off++;
+                }
+                return {size: [x.width, x.height], share: off / (x.data.length / 4)};
+            }""",
+            [base64.b64encode(a).decode(), base64.b64encode(b).decode()],
+        )
+    finally:
+        pg.close()
+
+
+@pytest.mark.golden
+def test_readme_screenshot_is_current(browser, workspace, update_golden):
+    """docs/preview.png (in the README) is what the preview shows today: the example article,
+    email tab at 375 px, 1280x860 window. Retake it with
+    `pytest tests/e2e/test_preview_browser.py -k readme_screenshot --update-golden`."""
+    cwd, _ = workspace
+    shutil.copy(ARTICLE, cwd / ARTICLE.name)
+    p = start_preview(cwd, ARTICLE.name)
+    context = new_context(browser, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    try:
+        page.goto(p.url)
+        page.click("#width-mobile")
+        expect(page.frame_locator("#email-frame").locator("body")).to_contain_text("Lantern")
+        page.wait_for_load_state("load")
+        png = page.screenshot()
+        assert context.traffic.external == []
+    finally:
+        context.close()
+        stop(p)
+    stats = _not_blank(browser, png)
+    assert stats["colours"] > 20 and stats["ink"] > 0.02, stats
+    if update_golden or not README_SHOT.exists():
+        README_SHOT.write_bytes(png)
+        return
+    diff = _pixel_difference(browser, README_SHOT.read_bytes(), png)
+    assert diff["share"] < 0.005, (
+        f"docs/preview.png is out of date ({diff}); retake it with "
+        "`pytest tests/e2e/test_preview_browser.py -k readme_screenshot --update-golden`"
+    )

@@ -17,6 +17,8 @@ from repurpose.preview.server import Options, export_static, make_server
 from tests.conftest import EXAMPLES
 
 ARTICLE = EXAMPLES / "product-update.md"
+# Generous: a loaded CI machine may be slow to render; the waits end as soon as the event comes.
+WAIT = 30.0
 
 
 def touch_later(path: Path, text: str) -> None:
@@ -56,7 +58,7 @@ def server(workspace):
 
 
 def raw_get(srv, path: str, headers: dict | None = None, method: str = "GET"):
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=WAIT)
     conn.putrequest(method, path, skip_host=bool(headers and "Host" in headers))
     for k, v in (headers or {}).items():
         conn.putheader(k, v)
@@ -65,10 +67,6 @@ def raw_get(srv, path: str, headers: dict | None = None, method: str = "GET"):
     body = resp.read()
     conn.close()
     return resp.status, dict(resp.getheaders()), body.decode("utf-8", "replace")
-
-
-# Generous: a loaded CI machine may be slow to render; the waits end as soon as the event comes.
-WAIT = 30.0
 
 
 def wait_version(srv, above: int, timeout: float = WAIT) -> int:
