@@ -61,6 +61,29 @@ def test_huge_file_is_refused(cli, tmp_path):
     assert "MB" in r.err
 
 
+def test_damaged_utf8_is_refused_with_its_position(cli, tmp_path):
+    """UTF-8 with broken bytes is not guessed as another encoding (that would be mojibake)."""
+    good = ARTICLE.encode("utf-8")
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(good[:40] + b"\xc3\x28\xa0\xa1" + good[40:])
+    r = cli("inspect", str(path))
+    one_line_error(r, "damaged.txt")
+    assert "invalid UTF-8 at byte 40 (line 3)" in r.err
+
+
+def test_html_page_without_an_article(cli, tmp_path):
+    path = tmp_path / "landing.html"
+    path.write_text(
+        "<!doctype html><html><head><title>Acme</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+        "<footer>© 2025 Acme Ltd. All rights reserved.</footer></body></html>",
+        encoding="utf-8",
+    )
+    r = cli("inspect", str(path))
+    one_line_error(r, "landing.html")
+    assert "no article found" in r.err
+
+
 def test_directory(cli, tmp_path):
     r = cli("inspect", str(tmp_path))
     one_line_error(r, str(tmp_path))
@@ -81,6 +104,7 @@ def test_missing_path(cli, tmp_path):
         ("utf8bom.txt", codecs.BOM_UTF8 + ARTICLE.encode("utf-8")),
         ("utf16.txt", ARTICLE.encode("utf-16")),  # with BOM
         ("utf16be.txt", codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be")),
+        ("utf32.txt", ARTICLE.encode("utf-32")),  # with BOM
         ("crlf.txt", ARTICLE.replace("\n", "\r\n").encode("utf-8")),
     ],
 )

@@ -57,9 +57,34 @@ def decode(data: bytes, *, path: str) -> str:
         raise InputError("binary file (contains NUL bytes), not an article", path=path)
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data):
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                f"invalid UTF-8 at byte {exc.start} (line {line}): the file is UTF-8 with "
+                "damaged bytes; re-save it as UTF-8",
+                path=path,
+            ) from None
         text = _legacy(data, path)
     return _checked(text, path)
+
+
+# well-formed UTF-8 sequences of two to four bytes
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (not a legacy 8-bit file): most bytes above 127 belong to
+    well-formed UTF-8 sequences. Legacy text (é as one byte 0xE9) has almost none."""
+    sample = data[:200_000]
+    high = len(_HIGH.findall(sample))
+    valid = sum(len(m) for m in _UTF8_SEQ.findall(sample))
+    return valid >= 4 and valid >= 0.6 * high
 
 
 def _legacy(data: bytes, path: str) -> str:
