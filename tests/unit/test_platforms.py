@@ -115,17 +115,37 @@ def test_bluesky_facets_shorten_links_and_carry_full_url():
     url = "https://example.com/articles/2024/how-to-repurpose?utm_source=x"
     text = f"Read é {url} now, or example.org."
     display, facets = b.facets(text)
-    assert display == "Read é example.com/articles/202… now, or example.org."
+    # Bluesky's own display text (social-app toShortUrl): host + 13 characters + "..."
+    assert display == "Read é example.com/articles/202... now, or example.org."
     assert len(facets) == 2
     raw = display.encode("utf-8")
     first, second = facets
     assert first["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": url}]
     s, e = first["index"]["byteStart"], first["index"]["byteEnd"]
-    assert raw[s:e].decode() == "example.com/articles/202…"
+    assert raw[s:e].decode() == "example.com/articles/202..."
     s, e = second["index"]["byteStart"], second["index"]["byteEnd"]
     assert raw[s:e].decode() == "example.org"
     assert second["features"][0]["uri"] == "https://example.org"
     assert b.length(text) == len(display)  # counted on the display text
+
+
+@pytest.mark.parametrize(
+    "url,shown",
+    [
+        ("https://example.com/", "example.com"),
+        ("http://example.com/short-path", "example.com/short-path"),  # 15 characters: kept
+        ("https://example.com/a-longer-path12", "example.com/a-longer-pat..."),  # 16: cut
+        ("https://example.com?q=1&r=2#top", "example.com?q=1&r=2#top"),
+        ("https://example.com:443/x", "example.com/x"),  # default port dropped
+        ("https://example.com:8443/x", "example.com:8443/x"),
+        ("https://bücher.de/straße", "xn--bcher-kva.de/stra%C3%9Fe"),  # as `new URL()` gives
+        ("www.example.org/guide", "www.example.org/guide"),
+    ],
+)
+def test_bluesky_display_text_of_links(url, shown):
+    from repurpose.platforms.rules import short_url
+
+    assert short_url(url) == shown
 
 
 def test_bluesky_without_links_is_identity():
@@ -167,6 +187,38 @@ def test_threads_emoji_bytes_and_link_cap():
     assert t.fits(five)
     assert not t.fits(five + " example.org")
     assert any("6 links" in p for p in t.problems(five + " example.org"))
+
+
+# --- every platform on the same texts ---------------------------------------------------------
+# columns: x, bluesky, mastodon, linkedin, threads
+LONG_URL = "https://example.com/a/very/long/path/to/an/article?utm_source=x"
+MATRIX = [
+    # X: URL 23; Bluesky: shortened display (27); Mastodon: 23; LinkedIn/Threads: as written
+    (f"read {LONG_URL} now", (32, 36, 32, 9 + len(LONG_URL), 9 + len(LONG_URL))),
+    # a bare domain is a link on X (23), shown as is on Bluesky, plain text on Mastodon
+    ("read example.org now", (32, 20, 20, 20, 20)),
+    ("read www.example.co.uk/guide now", (32, 32, 32, 32, 32)),
+    ("read EXAMPLE.COM/Guide now", (32, 26, 26, 26, 26)),
+    # ZWJ family: X 2, Bluesky/Mastodon 1 grapheme, LinkedIn 11 UTF-16 units, Threads 25 bytes
+    (FAMILY, (2, 1, 1, 11, 25)),
+    (FLAG_FR, (2, 1, 1, 4, 8)),
+    (WAVE_DARK, (2, 1, 1, 4, 8)),
+    (KEYCAP, (2, 1, 1, 3, 7)),
+    (ENGLAND, (2, 1, 1, 14, 28)),
+    # combining acute: NFC on X (4), one grapheme (4), code units/points elsewhere (5)
+    ("café", (4, 4, 4, 5, 5)),
+    ("日本語のテキスト", (16, 8, 8, 8, 8)),  # CJK weighs 2 on X only
+    ("한국어", (6, 3, 3, 3, 3)),
+    ("שלום עולם", (9, 9, 9, 9, 9)),  # Hebrew, right to left, weighs 1
+    ("مرحبا بالعالم", (13, 13, 13, 13, 13)),  # Arabic too
+    ("\u200f\u05e9\u05dc\u05d5\u05dd\u200e", (8, 6, 6, 6, 6)),  # RLM, LRM: X weighs 2 each
+    ("hi @alice@example.social", (24, 24, 9, 24, 24)),  # Mastodon counts @alice
+]
+
+
+@pytest.mark.parametrize("text,expected", MATRIX)
+def test_each_platform_counts_as_it_does(text, expected):
+    assert tuple(get_platform(n).length(text) for n in PLATFORMS) == expected
 
 
 def test_right_to_left_text_counts():

@@ -79,26 +79,44 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# characters the WHATWG URL parser percent-encodes in a path, a query and a fragment (besides
+# controls and non-ASCII), so the display text is what Bluesky's `new URL()` gives
+_PATH_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"#<>?`{}')
+_QUERY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "\"#<>'")
+_FRAGMENT_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"<>`')
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 @lru_cache(maxsize=1024)
 def short_url(url: str) -> str:
-    """Bluesky-style display text of a link: host + path, path cut to 13 characters + '…'."""
+    """The display text Bluesky gives a link (social-app's toShortUrl): host + path, query and
+    fragment, that part cut to 13 characters + "..." when longer than 15."""
+    from urllib.parse import quote
+
     full = url if "://" in url else "https://" + url
     try:
         parts = urlsplit(full)
+        port = parts.port
     except ValueError:
         return url
     host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
     if not host:
         return url
-    path = "" if parts.path in ("", "/") else parts.path
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return url
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host += f":{port}"
+    path = quote(parts.path, safe=_PATH_SAFE)
+    path = "" if path in ("", "/") else path
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe=_QUERY_SAFE)
     if parts.fragment:
-        path += "#" + parts.fragment
-    if len(path) > 15:
-        return host + path[:13] + "…"
+        path += "#" + quote(parts.fragment, safe=_FRAGMENT_SAFE)
+    if len(path) > 15:  # the path is ASCII now: characters = JavaScript's UTF-16 units
+        return host + path[:13] + "..."
     return host + path
 
 
