@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from repurpose.errors import ConfigError
 
@@ -67,6 +67,19 @@ class Social(Section_):
     hashtags: int = Field(2, ge=0, le=10)  # how many hashtags to derive; 0 for none
     fixed_hashtags: tuple[str, ...] = ()
     limits: dict[str, int] = {}  # per-platform overrides, e.g. {x = 25000, mastodon = 1000}
+
+    @field_validator("limits")
+    @classmethod
+    def _known_platforms(cls, limits: dict[str, int]) -> dict[str, int]:
+        # a misspelt platform or a zero limit would otherwise be ignored or fail much later
+        from repurpose.platforms.rules import PLATFORMS
+
+        for name, value in limits.items():
+            if name not in PLATFORMS:
+                raise ValueError(f"unknown platform {name!r} (known: {', '.join(PLATFORMS)})")
+            if value < 1:
+                raise ValueError(f"the {name} limit must be at least 1, not {value}")
+        return limits
 
 
 class Outbox(Section_):
@@ -145,6 +158,8 @@ def load_settings(explicit: str | Path | None = None, *, cwd: Path | None = None
         msg = first["msg"]
         if first["type"] == "extra_forbidden":
             msg = "unknown key"
+        elif first["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
         raise ConfigError(f"{key}: {msg}", path=path or CONFIG_NAME) from None
     updates = {"config_path": str(path) if path else None}
     if os.environ.get("REPURPOSE_DB"):

@@ -22,8 +22,36 @@ def _read_text(text: str | None) -> str:
             return value[:-2]
         return value[:-1] if value.endswith("\n") else value
     if text is None:
-        raise click.UsageError("give the TEXT to count, or pipe it in (use - for stdin)")
+        from repurpose.errors import InputError
+
+        raise InputError("give the TEXT to count, or pipe it in (use - for standard input)")
     return text
+
+
+def _limits(options, chosen) -> dict[str, int]:
+    """--limit NAME=N / --limit N (the one chosen platform) as {platform name: limit}."""
+    from repurpose.errors import PlatformError
+    from repurpose.platforms import get_platform
+
+    out: dict[str, int] = {}
+    for option in options:
+        name, _, value = option.rpartition("=")
+        if not name:
+            if len(chosen) != 1:
+                raise PlatformError(
+                    f"--limit {option}: name the platform (e.g. --limit mastodon={option}) "
+                    "unless exactly one --platform is given"
+                )
+            name = chosen[0].name
+        try:
+            number = int(value)
+        except ValueError:
+            raise PlatformError(
+                f"--limit {option}: the limit must be a whole number, e.g. --limit mastodon=1000"
+            ) from None
+        platform = get_platform(name, limit=number)  # unknown name or limit < 1: one-line error
+        out[platform.name] = number
+    return out
 
 
 @click.command(name="count")
@@ -44,15 +72,23 @@ def _read_text(text: str | None) -> str:
     metavar="FILE",
     help="repurpose.toml whose [social] limits to use (default: ./repurpose.toml if present).",
 )
-def command(text, names, as_json, config_path):
+@click.option(
+    "--limit",
+    "limit_opts",
+    multiple=True,
+    metavar="[NAME=]N",
+    help="Limit to count against (repeatable), e.g. --limit mastodon=1000 for your server; "
+    "a bare N applies to the one --platform given. Overrides repurpose.toml.",
+)
+def command(text, names, as_json, config_path, limit_opts):
     """Count TEXT (or standard input) for each platform: length and limit; exit 1 when the
     text is over any limit."""
     from repurpose.config import load_settings
     from repurpose.platforms import PLATFORMS, get_platform
 
     settings = load_settings(config_path)
-    limits = settings.social.limits
     chosen = [get_platform(n) for n in (names or PLATFORMS)]  # unknown name: error, exit 1
+    limits = {**settings.social.limits, **_limits(limit_opts, chosen)}
     chosen = [get_platform(p.name, limit=limits.get(p.name)) for p in chosen]
     body = _read_text(text)
     reports = [p.report(body) for p in chosen]
