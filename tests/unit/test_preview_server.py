@@ -7,12 +7,16 @@ import json
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from repurpose.errors import RepurposeError
 from repurpose.preview.server import Options, export_static, make_server
 from tests.conftest import EXAMPLES
 
@@ -259,3 +263,68 @@ def test_static_export_fails_loudly_on_a_template_error(cli, workspace, tmp_path
         str(tmp_path / "r"),
     )
     assert rendered.code == 1 and r.err.strip().removeprefix("error: ") in rendered.err
+
+
+def test_binds_to_loopback_unless_asked(workspace):
+    from repurpose.commands.preview import command
+
+    host = next(p for p in command.params if p.name == "host")
+    assert host.default == "127.0.0.1"
+    _, article, _, config = workspace
+    srv, _ = make_server(Options(article=str(article), config=str(config)), port=0, watch=False)
+    try:
+        assert srv.server_address[0] == "127.0.0.1" and srv.url.startswith("http://127.0.0.1:")
+    finally:
+        srv.server_close()
+
+
+def test_another_interface_only_on_request_and_with_a_warning(workspace):
+    _, article, _, config = workspace
+    args = ["preview", str(article), "--config", str(config), "--host", "0.0.0.0", "--port", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "repurpose", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        first, second = proc.stderr.readline(), proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=WAIT)
+    assert "reachable from other machines on 0.0.0.0" in first and "no login" in first
+    assert "Preview of" in second
+
+
+def test_a_busy_port_is_one_line_error(cli, workspace):
+    _, article, _, config = workspace
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = cli("preview", str(article), "--config", str(config), "--port", str(port))
+    assert r.code == 1 and r.err.count("\n") == 1 and "Traceback" not in r.err
+    assert f"port {port} on 127.0.0.1 is already in use" in r.err and "--port 0" in r.err
+
+
+def test_ipv6_loopback_when_asked(workspace):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    _, article, _, config = workspace
+    try:
+        srv, _ = make_server(
+            Options(article=str(article), config=str(config)), host="::1", port=0, watch=False
+        )
+    except RepurposeError as exc:
+        pytest.skip(f"::1 cannot be bound here: {exc}")
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    t.start()
+    try:
+        assert srv.url.startswith("http://[::1]:")
+        conn = http.client.HTTPConnection("::1", srv.port, timeout=WAIT)
+        conn.request("GET", "/status.json")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        srv.shutdown()
+        srv.server_close()
