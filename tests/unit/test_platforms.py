@@ -68,6 +68,26 @@ def test_x_weighted_length(text, expected):
     assert get_platform("x").length(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # any root-zone TLD makes a link, not only the common ones
+        ("see example.fyi", 4 + 23),
+        ("see shop.photo", 4 + 23),
+        ("see studio.design/work", 4 + 23),
+        ("see news.bot", 4 + 23),
+        ("see https://例子.中文网", 4 + 23),  # internationalised generic TLD
+        ("see 例子.中文网", 4 + 4 + 1 + 6),  # twitter-text links bare domains only in ASCII
+        # a name after the dot that is no TLD is plain text
+        ("see research.baz", 4 + 12),
+        ("see notes.web", 4 + 9),
+        ("see config.yaml", 4 + 11),
+    ],
+)
+def test_x_links_with_any_real_tld(text, expected):
+    assert get_platform("x").length(text) == expected
+
+
 def test_x_limit_is_weighted():
     x = get_platform("x")
     assert x.fits("日" * 140) and not x.fits("日" * 141)
