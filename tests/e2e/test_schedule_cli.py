@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 ARTICLE = str(EXAMPLES / "product-update.md")
 NOW = "2030-03-20T12:00:00"
@@ -201,6 +201,28 @@ def test_rescheduling_an_edited_article_refuses_a_second_version(cli, ws):
     posts = {row[0]: row for row in live if row[1] == "x" and row[2] is not None}
     for pid, (_, _, position, after) in posts.items():
         assert (after is None) if position == 0 else (posts[after][2] == position - 1), pid
+
+
+def test_payload_is_rendered_at_schedule_time(cli, ws):
+    """Editing a template later changes new plans, never a planned send."""
+    shutil.copytree(ROOT / "templates", ws / "tpl")
+    (ws / "repurpose.toml").write_text(
+        'templates = "tpl"\n[email]\nsuppression = "suppressed.txt"\n'
+    )
+    assert schedule(cli, ws).code == 0
+    txt = ws / "tpl" / "email" / "digest.txt.j2"
+    txt.write_text(txt.read_text() + "\nEDITED-AFTER-SCHEDULING\n")
+    assert schedule(cli, ws, "--start", "2030-04-02 09:00").code == 0
+    data = json.loads(cli("queue", "list", "--json", cwd=ws).out)
+    mails = [d for d in data if d["channel"] == "email"]
+    texts = {
+        d["due_at"][:10]: json.loads(cli("queue", "show", str(d["id"]), "--json", cwd=ws).out)[
+            "payload"
+        ]["text"]
+        for d in mails
+    }
+    assert "EDITED-AFTER-SCHEDULING" not in texts["2030-03-26"]
+    assert "EDITED-AFTER-SCHEDULING" in texts["2030-04-02"]
 
 
 def test_audience_option_overrides_calendar(cli, ws):
