@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/repurpose inspect examples/scraped-launch-notes.txt
 	$(BIN)/repurpose render examples/ -o out/demo
 	@echo "demo: open out/demo/<article>/email.html in a browser; threads, FAQ and manifest.json are beside it"
+	$(BIN)/repurpose schedule examples/product-update.md --calendar launch --audience examples/audience.csv --dry-run
 	@ls -d out/demo/*/
 
 test: $(STAMP)
