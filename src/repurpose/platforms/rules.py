@@ -87,12 +87,21 @@ _FRAGMENT_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"<>
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def _encoded(part: str, safe: str) -> str:
+    if part.isascii() and not _NEEDS_QUOTING.search(part):
+        return part  # the usual case, without quote()'s work
+    from urllib.parse import quote
+
+    return quote(part, safe=safe)
+
+
+_NEEDS_QUOTING = re.compile(r"[\x00-\x20\x7f\"#<>?`{}']")
+
+
 @lru_cache(maxsize=1024)
 def short_url(url: str) -> str:
     """The display text Bluesky gives a link (social-app's toShortUrl): host + path, query and
     fragment, that part cut to 13 characters + "..." when longer than 15."""
-    from urllib.parse import quote
-
     full = url if "://" in url else "https://" + url
     try:
         parts = urlsplit(full)
@@ -109,12 +118,12 @@ def short_url(url: str) -> str:
             return url
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         host += f":{port}"
-    path = quote(parts.path, safe=_PATH_SAFE)
+    path = _encoded(parts.path, _PATH_SAFE)
     path = "" if path in ("", "/") else path
     if parts.query:
-        path += "?" + quote(parts.query, safe=_QUERY_SAFE)
+        path += "?" + _encoded(parts.query, _QUERY_SAFE)
     if parts.fragment:
-        path += "#" + quote(parts.fragment, safe=_FRAGMENT_SAFE)
+        path += "#" + _encoded(parts.fragment, _FRAGMENT_SAFE)
     if len(path) > 15:  # the path is ASCII now: characters = JavaScript's UTF-16 units
         return host + path[:13] + "..."
     return host + path
