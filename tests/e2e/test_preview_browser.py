@@ -811,7 +811,8 @@ def test_readme_screenshot_is_current(browser, workspace, update_golden):
         README_SHOT.write_bytes(png)
         return
     diff = _pixel_difference(browser, README_SHOT.read_bytes(), png)
-    assert diff["share"] < 0.005, (
+    # 2% leaves room for font hinting between Chromium builds; a UI change moves far more.
+    assert diff["share"] < 0.02, (
         f"docs/preview.png is out of date ({diff}); retake it with "
         "`pytest tests/e2e/test_preview_browser.py -k readme_screenshot --update-golden`"
     )
