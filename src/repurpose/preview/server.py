@@ -121,9 +121,7 @@ class Preview:
 
         # Jinja's auto_reload notices an edited template but not a new override file that now
         # shadows a packaged one (its cache is keyed by name): start from fresh environments.
-        clear = getattr(environment.get_environment, "cache_clear", None)
-        if clear is not None:
-            clear()
+        environment.reset()
 
         return pipeline.build(self.opts.article, settings, templates=self.opts.templates)
 

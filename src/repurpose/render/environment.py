@@ -83,6 +83,13 @@ def get_environment(search: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
+def reset() -> None:
+    """Forget the cached environments, so a template file added to a search folder since the
+    last render is found (Jinja's auto-reload only notices edits to templates it has loaded).
+    Long-running faces such as the preview call this before each rebuild."""
+    get_environment.cache_clear()
+
+
 def _template_frame(exc: BaseException, search: tuple[str, ...]) -> tuple[str | None, int | None]:
     """The innermost traceback frame that is a template file (Jinja rewrites frames to them)."""
     found: tuple[str | None, int | None] = (None, None)
