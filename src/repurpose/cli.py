@@ -87,8 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         error("aborted")
         sys.exit(130)
+    except click.UsageError as exc:
+        # One line, like every other error; the help is one flag away.
+        where = exc.ctx.command_path if exc.ctx else "repurpose"
+        error(f"{exc.format_message().rstrip('.')} (see '{where} --help')")
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        error(exc.format_message())
         sys.exit(exc.exit_code)
     except RepurposeError as exc:
         if state.verbose:
