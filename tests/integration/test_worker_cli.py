@@ -82,7 +82,7 @@ def test_sigterm_finishes_in_flight_and_exits_zero(tmp_path):
             cfg.read_text().replace("rate_per_minute = 1000000", "rate_per_minute = 3000")
         )
         proc, log = start(tmp_path, db, cfg)
-        assert wait_for(lambda: len(sink.received) >= 20)
+        assert wait_for(lambda: len(sink.received) >= 20, timeout=90)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         log.close()
@@ -102,7 +102,7 @@ def test_second_worker_on_sqlite_is_refused(tmp_path):
     Outbox.open(db).close()
     first, log = start(tmp_path, db, cfg)
     try:
-        assert wait_for(lambda: "started on" in read(log.name))
+        assert wait_for(lambda: "started on" in read(log.name), timeout=90)
         second = subprocess.run(
             [sys.executable, "-m", "repurpose", "worker", "--until-idle", "--db", db,
              "--config", str(cfg)],
@@ -143,3 +143,15 @@ def test_credentials_never_leak(tmp_path):
     for secret in secrets:
         for path, data in blobs.items():
             assert secret.encode() not in data, f"{secret} found in {path}"
+
+
+def test_resume_of_an_unknown_channel_is_one_line_error(tmp_path, cli):
+    db = f"sqlite:///{tmp_path / 'o.db'}"
+    cfg = write_config(tmp_path / "repurpose.toml", outbox_dir=tmp_path / "out")
+    r = cli("worker", "--until-idle", "--resume", "emial", "--db", db, "--config", str(cfg),
+            cwd=tmp_path)  # fmt: skip
+    assert r.code != 0
+    assert r.err.strip() == (
+        "error: --resume emial: unknown channel (known: email, x, bluesky, mastodon, linkedin, "
+        "threads, webhook)"
+    )

@@ -51,7 +51,8 @@ def command(
     exits 0). With --until-idle it exits once nothing is due or in flight.
     """
     from repurpose.config import load_settings
-    from repurpose.deliver.base import Registry
+    from repurpose.deliver.base import CHANNELS, Registry
+    from repurpose.errors import ConfigError
     from repurpose.schedule.service import db_url
     from repurpose.schedule.store import Outbox, mask_url
     from repurpose.schedule.worker import Worker
@@ -65,6 +66,9 @@ def command(
     logger.setLevel(logging.WARNING if ui.state.quiet else logging.INFO)
     logger.propagate = False
 
+    for spec in resume:
+        if spec.partition(":")[0] not in CHANNELS:
+            raise ConfigError(f"--resume {spec}: unknown channel (known: {', '.join(CHANNELS)})")
     outbox = Outbox.open(url)
     for spec in resume:
         channel, _, account = spec.partition(":")
