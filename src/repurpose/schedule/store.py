@@ -642,24 +642,19 @@ class Outbox:
         with self._tx() as conn:
             if start_next is not None:
                 self._start(conn, start_next, worker_id, now)
+            # one statement guards, changes and reads back (the attempt number, the start)
             row = conn.execute(
-                sa.select(i.attempts, i.claimed_at).where(
-                    i.id == item_id, i.state == "sending", i.lease_owner == worker_id
-                )
-            ).first()
-            if row is None:
-                return False
-            res = conn.execute(
                 T.items.update()
                 .where(i.id == item_id, i.state == "sending", i.lease_owner == worker_id)
                 .values(lease_owner=None, lease_until=None, attempts=i.attempts + 1, **values)
-            )
-            if res.rowcount != 1:  # pragma: no cover - guarded by the select in the same tx
+                .returning(i.attempts, i.claimed_at)
+            ).first()
+            if row is None:
                 return False
             conn.execute(
                 T.attempts.insert().values(
                     item_id=item_id,
-                    n=row.attempts + 1,
+                    n=row.attempts,
                     worker_id=worker_id,
                     started_at=row.claimed_at,
                     finished_at=now,
