@@ -77,6 +77,18 @@ def pg_url() -> str:
     return url
 
 
+# Headless Chromium as root on a closed network: no sandbox, no GPU, no background traffic.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = os.environ.get("REPURPOSE_CHROMIUM")

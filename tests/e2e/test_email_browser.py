@@ -6,19 +6,10 @@ import pytest
 
 from repurpose.config import Settings
 from repurpose.render import render_composition
+from tests.conftest import CHROMIUM_ARGS as LAUNCH_ARGS
 from tests.unit._compositions import composition
 
 pytestmark = pytest.mark.browser
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import CHROMIUM_ARGS, EXAMPLES, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,7 @@ WAIT_MS = WAIT * 1000
 RELOAD_BUDGET = 1.0
 
 LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *CHROMIUM_ARGS,
     # Offline, as on a train: no name resolves except loopback. A request to anywhere else
     # still fires the request event (so the recorder below sees it), then fails at once.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
