@@ -144,8 +144,32 @@ _URL_HINT = re.compile(r"://|www\.|@|\.(?:com|org|net|io|co)\b")
 _SEPARATORS = re.compile(r"\s[|•·»›>/]\s|\s[|•·»›]|[|•·»›]\s")
 
 
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): each
+# character is counted as one token, so a sentence in Chinese weighs about what it says.
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+)
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_WORD_MIXED = re.compile(
+    f"[{_UNSPACED}]|(?:(?![{_UNSPACED}])[^\\W_])+(?:['’.\\-](?:(?![{_UNSPACED}])[^\\W_])+)*", re.U
+)
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    if text.isascii() or not _HAS_UNSPACED.search(text):
+        return _WORD.findall(text)
+    return _WORD_MIXED.findall(text)
+
+
+def unlisted_script(tokens: list[str]) -> bool:
+    """Most tokens are in a script the stopword list does not cover (anything past Latin
+    Extended: Greek, Cyrillic, Hebrew, Arabic, Indic, CJK …), so stopword density says
+    nothing about whether the line is prose."""
+    if not tokens:
+        return False
+    foreign = sum(1 for t in tokens if not t.isascii() and any(ord(c) > 0x24F for c in t))
+    return foreign * 2 > len(tokens)
 
 
 def stopword_ratio(tokens: list[str], lowered: list[str] | None = None) -> float:

@@ -42,8 +42,8 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _BULLET = re.compile(r"^\s*([-*+•·▪◦‣●○■□►▸➤✓✔–—])\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*(\(?\d{1,3}[.)]|\(?[a-z][.)]|[ivx]{1,4}[.)])\s+(?=\S)", re.I)
-_TERMINAL = re.compile(r"[.!?…;:,][\"'”’»)\]]*$")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TERMINAL = re.compile(r"[.!?…;:,。．！？；：，、؟،؛۔।][\"'”’»)\]」』）]*$")
+_SENTENCE_END = re.compile(r"[.!?…。．！？؟۔।][\"'”’»)\]」』）]*$")
 _CAPTION = re.compile(
     r"^\s*[(\[]?\s*(image|photo|photograph|picture|illustration|figure|fig\.|credit|"
     r"source|caption|pictured|via)\b\s*[:.\-–—]?",
@@ -179,8 +179,8 @@ def _units(lines: list[str], qa: bool = False) -> list[Unit]:
 # ---- 2. shapes -------------------------------------------------------------------------------
 
 
-_HEAD_STOP = re.compile(r"[.,;!…]$")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+_HEAD_STOP = re.compile(r"[.,;!…。．，；！、،؛۔।]$")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]|[。！？؟](?=\s*\S)")
 
 
 def _headingish(u: Unit, body: str) -> bool:
@@ -191,10 +191,16 @@ def _headingish(u: Unit, body: str) -> bool:
     if _SENTENCE_BREAK.search(body) or (body.endswith(":") and u.n > 8):
         return False  # holds a sentence break, or introduces a list: prose, not a heading
     first = body.lstrip("\"'“‘(«[#*_ ")[:1]
-    return bool(first) and (first.isupper() or first.isdigit())
+    # a capital, a digit, or a letter of a script without case (Han, Arabic, Hebrew …)
+    return bool(first) and (
+        first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+    )
 
 
 def _is_prose(u: Unit, stop: float) -> bool:
+    if fu.unlisted_script(u.tokens):
+        # no stopword list for this script: a sentence is a line that ends like one
+        return (u.n >= 8 and bool(_SENTENCE_END.search(u.body))) or u.n >= 30
     if u.n >= 8 and stop >= 0.15 and (_SENTENCE_END.search(u.body) or u.body.endswith(":")):
         return True
     return u.n >= 16 and stop >= 0.25
