@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from repurpose.model import ListBlock, Paragraph, Quote, Section
+from repurpose.model import Code, ListBlock, Paragraph, Quote, Section
 
 # ---- splitting ----------------------------------------------------------------------------
 
@@ -239,20 +239,35 @@ def opens_with_reference(sentence: str) -> bool:
 # Pronouns that point back when they come early ("Harbor groups them by note"): the sentence
 # needs the one before it. ("it" is left out: "makes it easy" points at nothing.)
 _EARLY_BACK = frozenset(["them", "they"])
+# Demonstratives that point back when they come early ("Teams that follow these steps …"), unless
+# what they point at follows at once ("those who …", "these three …" is still back: it counts).
+_EARLY_DEMONSTRATIVE = frozenset(["these", "those"])
+_FORWARD_AFTER = frozenset(["who", "whom", "whose", "which", "that", "with", "of", "in", "at"])
 _FIRST_WORDS = re.compile(r"[A-Za-z']+")
 
 
 def leans_back(sentence: str) -> bool:
     """True when the sentence needs the one before it: it opens with a reference, or one of its
-    first six words is a pronoun pointing back ("… groups them by note")."""
+    first six words is a pronoun pointing back ("… groups them by note") or a demonstrative
+    ("Teams that follow these steps …")."""
     if opens_with_reference(sentence):
         return True
-    for k, m in enumerate(_FIRST_WORDS.finditer(sentence)):
-        if k >= 6:
-            break
-        if k and m.group(0).lower() in _EARLY_BACK:
+    words = [m.group(0).lower() for m in _FIRST_WORDS.finditer(sentence[:80])][:7]
+    for k, w in enumerate(words[:6]):
+        if not k:
+            continue
+        if w in _EARLY_BACK:
             return True
+        if w in _EARLY_DEMONSTRATIVE:
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            if nxt not in _FORWARD_AFTER:
+                return True
     return False
+
+
+# Figures (counts, percentages, money, dates) make a sentence concrete: "rose from 34 to 41 days".
+_FIGURE = re.compile(r"(?<![\w.])[$€£]?\d[\d,.]*(?:%|\s?per cent)?")
+SHORT_FOLLOW = 8  # a sentence under this many words finishes the one before it ("… was 1.8%.")
 
 
 # ---- units and scoring ---------------------------------------------------------------------
@@ -270,14 +285,17 @@ class Unit:
     kind: str = "sentence"  # sentence | item | quote
     first_in_section: bool = False
     first_in_paragraph: bool = False
+    after_code: bool = False  # opens the paragraph right after a code sample (comments on it)
     score: float = 0.0
     words: int = field(init=False)
     term_list: list[str] = field(init=False, repr=False)  # with repeats: term frequency
     terms: frozenset[str] = field(init=False)
     said: str = field(init=False)  # lower-case text, to spot repeated sentences
+    figures: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.words = word_count(self.text)
+        self.figures = len(_FIGURE.findall(self.text))
         self.term_list = terms(self.text)
         self.terms = frozenset(self.term_list)
         self.said = self.text.lower()
@@ -363,7 +381,10 @@ class ArticleIndex:
         # Prose sentences seen so far in this section: (text, block id, number, first in paragraph).
         prev: list[tuple[str, str, int, bool]] = []
         section_first = self._sentence_no + 1
+        previous_block = None
         for block in section.blocks:
+            after_code = isinstance(previous_block, Code)
+            previous_block = block
             if isinstance(block, Paragraph | Quote):
                 split = split_sentences(block.text)
                 self.sentences.extend(split)
@@ -375,6 +396,16 @@ class ArticleIndex:
                     back = list(prev)
                     while leans_back(chain[0][0]) and back and len(chain) < 3:
                         chain.insert(0, back.pop())
+                    if (
+                        i
+                        and len(chain) == 1
+                        and word_count(sentence) < SHORT_FOLLOW
+                        and back
+                        and word_count(back[-1][0]) <= 30
+                    ):
+                        # a short sentence finishes the one before it in the same paragraph
+                        # ("In 2023 the gap was 7.5%. In 2024 it was 1.8%."): quoted together
+                        chain.insert(0, back[-1])
                     prev.append(here)
                     if leans_back(chain[0][0]):
                         continue  # refers to something outside the section: never quoted
@@ -392,11 +423,12 @@ class ArticleIndex:
                             kind="quote" if isinstance(block, Quote) else "sentence",
                             first_in_section=chain[0][2] == section_first,
                             first_in_paragraph=chain[0][3],
+                            after_code=after_code and chain[0][3],
                         )
                     )
             elif isinstance(block, ListBlock):
                 self.sentences.extend(block.items)
-                for item in block.items:
+                for k, item in enumerate(block.items):
                     self._sentence_no += 1
                     text = as_point(item)
                     if not _quotable(text) or leans_back(text):
@@ -410,6 +442,8 @@ class ArticleIndex:
                             order=self._counter,
                             sentences=(self._sentence_no,),
                             kind="item",
+                            # the first step of a numbered list is where the reader starts
+                            first_in_paragraph=block.ordered and k == 0,
                         )
                     )
             # Code and images are never quoted.
@@ -458,11 +492,17 @@ class ArticleIndex:
                 position = 0.5 if u.first_in_paragraph else 0.0
             kind = {"sentence": 1.0, "item": 0.85, "quote": 0.7}[u.kind]
             glued = 0.9 if len(u.sentences) > 1 else 1.0
+            # density: figures make a point concrete; a sentence about the code above it does not
+            # stand alone
+            dense = 1.0 + 0.08 * min(2, u.figures)
+            aside = 0.75 if u.after_code else 1.0
             u.score = (
                 (0.55 * weight + 0.25 * min(1.0, overlap) + 0.2 * position)
                 * _length_factor(u.words)
                 * kind
                 * glued
+                * dense
+                * aside
             )
         ranked = sorted(units, key=lambda u: (-round(u.score, 9), u.order))
         self._ranked[key] = tuple(ranked)
