@@ -468,7 +468,11 @@ class _Taken:
         return self.cache[key]
 
 
-def resolve_start(cal: Calendar, *, now: datetime, start: str | None = None) -> datetime:
+def resolve_start(
+    cal: Calendar, *, now: datetime, start: str | None = None, allow_past: bool = False
+) -> datetime:
+    """The calendar's (or --start's) start as a UTC instant. A start in the past is an error
+    unless `allow_past` (the caller then checks that every past send is already planned)."""
     text = start if start is not None else cal.start
     tz = cal.tz
     if text is None:
@@ -479,7 +483,7 @@ def resolve_start(cal: Calendar, *, now: datetime, start: str | None = None) -> 
         if start is not None:
             raise CalendarError(f"--start: {exc}") from None
         raise cal.error(str(exc), "start") from None
-    if at < now - timedelta(seconds=1):
+    if not allow_past and at < now - timedelta(seconds=1):
         msg = (
             f"start {W.fmt_local(at, tz)} is in the past (now {W.fmt_local(now, tz)}); "
             "pick a later start or pass --start"
@@ -520,14 +524,16 @@ def expand(
     start: str | None = None,
     faq_counts: Mapping[str, int] | None = None,
     taken: TakenFn | None = None,
+    allow_past: bool = False,
 ) -> list[Slot]:
     """Concrete slots for every step, ordered by time. `faq_counts[step_id]` is how many FAQ posts
     the step sends (one per FAQ item); `taken(channel, account)` returns slots already used in the
-    outbox, which "next free slot" steps skip (as they skip each other's)."""
+    outbox, which "next free slot" steps skip (as they skip each other's). A start or send time
+    in the past is an error unless `allow_past` (re-scheduling what the outbox already holds)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     tz = cal.tz
-    start_at = resolve_start(cal, now=now, start=start)
+    start_at = resolve_start(cal, now=now, start=start, allow_past=allow_past)
     used = _Taken(taken)
     first: dict[str, datetime] = {}
     slots: list[Slot] = []
@@ -569,7 +575,7 @@ def expand(
         if not times:
             raise cal.error("no send time falls before `until`", "steps", i, "repeat")
         for k, at in enumerate(times):
-            if at < now - timedelta(seconds=1):
+            if not allow_past and at < now - timedelta(seconds=1):
                 raise cal.error(
                     f"{W.fmt_local(at, tz)} is in the past (now {W.fmt_local(now, tz)})",
                     "steps",

@@ -178,6 +178,7 @@ def build_plan(
     recipients: Sequence[Recipient] | None = None,
     suppressed: int = 0,
     taken: TakenFn | None = None,
+    allow_past: bool = False,
 ) -> Plan:
     """Expand the calendar for this bundle and turn every slot into items (one per recipient for
     email, one per post for threads, linked in order)."""
@@ -187,7 +188,9 @@ def build_plan(
             raise cal.error(
                 "the article has no FAQ to post", "steps", cal.step_index(sid), "content"
             )
-    slots = expand(cal, now=now, start=start, faq_counts=faq_steps, taken=taken)
+    slots = expand(
+        cal, now=now, start=start, faq_counts=faq_steps, taken=taken, allow_past=allow_past
+    )
     slug = bundle.slug
     name = cal.name or "calendar"
     items: list[NewItem] = []

@@ -6,7 +6,7 @@ Kept apart from the click command so benchmarks and tests can call it directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +137,7 @@ def schedule_bundle(
             channel, account, since=now, exclude_article=bundle.slug, exclude_steps=steps
         )
 
-    plan = build_plan(
-        bundle,
-        cal,
+    kwargs = dict(
         settings=settings,
         now=now,
         start=start,
@@ -147,9 +145,18 @@ def schedule_bundle(
         suppressed=suppressed,
         taken=taken,
     )
+    # Times in the past are fine for items the outbox already holds: running `schedule` again
+    # after the start has passed (or the sends went out) adds nothing and says so. A past time
+    # for anything new is refused with the calendar's own error (file, key, line).
+    plan = build_plan(bundle, cal, allow_past=store is not None, **kwargs)
     if store is not None:
+        existing = store.existing_keys(it.idempotency_key for it in plan.items)
+        late = now - timedelta(seconds=1)
+        if any(it.due_at < late and it.idempotency_key not in existing for it in plan.items):
+            build_plan(bundle, cal, **kwargs)  # raises: the start or a step is in the past
+            raise CalendarError("the plan has sends in the past", path=cal.path)
         _refuse_second_version(plan, store)
-        plan.mark_existing(store.existing_keys(it.idempotency_key for it in plan.items))
+        plan.mark_existing(existing)
     if dry_run or store is None:
         return ScheduleResult(plan, None)
     return ScheduleResult(plan, store.add_items(plan.items, now=now))
