@@ -225,6 +225,10 @@ class Worker:
                 pass
         finally:
             self._stopping.set()
+            # Empty the job store first (it waits for the scheduler's loop to finish a pass):
+            # shutting down in the middle of a pass makes APScheduler 3 fail to remove the
+            # one-shot job it just ran and print a traceback from its thread.
+            scheduler.remove_all_jobs()
             scheduler.shutdown(wait=True)
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
