@@ -36,7 +36,9 @@ def report(article: Article) -> str:
     for s in article.sections:
         indent = "  " * max(0, s.level - 1)
         heading = s.heading if s.heading is not None else "(introduction)"
-        out.append(f"{indent}{heading}  [{s.word_count} words, {len(s.blocks)} blocks]")
+        n = len(s.blocks)
+        words = f"{s.word_count} word{'' if s.word_count == 1 else 's'}"
+        out.append(f"{indent}{heading}  [{words}, {n} block{'' if n == 1 else 's'}]")
     out += ["", f"faq ({len(article.faq)}):"]
     for f in article.faq:
         out.append(f"  Q: {f.question}")
