@@ -34,29 +34,49 @@ _WEAK = frozenset(
 _CLAUSE_BREAK = re.compile(r"(,|;| —| –| -|:)\s")
 
 
+# Words a phrase can stop before and still read whole: conjunctions and prepositions that start a
+# new phrase ("… Frontier | and Meta's Shift"). Not articles, possessives or verbs ("… since we
+# opened | the beta" leaves the thought open).
+_BREAK_BEFORE = frozenset(
+    """
+    and or nor but yet for with without from into onto over under about as than vs via per in
+    on at by while when after before because since during across against through
+    """.split()  # noqa: SIM905
+)
+
+
 def _weak(word: str) -> bool:
     w = word.lower().replace("’", "'").strip("\"'“”‘(")
     return w in _WEAK or w.endswith("'s") or w.endswith("'")
 
 
-def cut_at_words(text: str, room: int) -> str:
+def _breaks_before(word: str) -> bool:
+    return word.lower().strip("\"'“”‘(") in _BREAK_BEFORE
+
+
+def cut_at_words(text: str, room: int, *, strict: bool = False) -> str:
     """`text` shortened to at most `room` characters, cut only between words.
 
     The cut never ends on a weak word ("and", "of", "Meta’s"). When it falls where the text has
-    a natural break (before "and"/"with"/…, or after ":"/","), the phrase stands as it is;
-    otherwise an ellipsis marks the cut. A first word longer than `room` is kept whole."""
+    a natural break (after ":"/",", or before a weak word — with `strict`, for sentences, only
+    before a conjunction or preposition: "… since we opened | the beta" is no break), the
+    phrase stands as it is; otherwise an ellipsis marks the cut. A first word longer than
+    `room` is kept whole."""
     text = normalize_space(text)
     if len(text) <= room:
         return text
     words = text.split(" ")
     for k in range(len(words) - 1, 0, -1):
         head = words[:k]
-        natural = _weak(words[k]) or head[-1].endswith((":", ",", ";"))
         while head and _weak(head[-1].rstrip(":,;—–-")):
             head = head[:-1]
-            natural = True
         if not head:
             continue
+        # natural: the phrase ends on a clause mark, or the word after it opens a new phrase
+        after = words[len(head)]
+        natural = head[-1].endswith((":", ",", ";")) or (
+            _breaks_before(after) if strict else _weak(after)
+        )
         phrase = " ".join(head).rstrip(":,;—–- ")
         if natural and len(phrase) <= room:
             return phrase
@@ -65,13 +85,42 @@ def cut_at_words(text: str, room: int) -> str:
     return words[0]
 
 
-def subject_line(title: str, prefix: str = "", limit: int = SUBJECT_MAX) -> str:
+# Where a title divides into a title proper and a subtitle ("Tidepool 2.0: Shared Inboxes …").
+_TITLE_DIVISION = re.compile(r"(?<=\S)(?::| [—–-]|[?!])\s+(?=\S)")
+
+
+def title_parts(title: str) -> tuple[str, str]:
+    """(title proper, subtitle); the subtitle is "" when the title does not divide."""
+    title = normalize_space(title)
+    m = _TITLE_DIVISION.search(title)
+    if not m:
+        return title, ""
+    head = title[: m.start()] + ("" if title[m.start()] in ":—–- " else title[m.start()])
+    return head.strip(), title[m.end() :].strip()
+
+
+def subject_and_rest(title: str, prefix: str = "", limit: int = SUBJECT_MAX) -> tuple[str, str]:
+    """The subject line, and the subtitle it left out ("" when none was left out whole).
+
+    A title that does not fit is cut at a natural break; when the only cut would need an
+    ellipsis ("… That Finally Know…") and the title divides ("Tidepool 2.0: Shared Inboxes …"),
+    the title proper stands alone and its subtitle is left for the preheader."""
     title = normalize_space(title).rstrip(".")
     prefix = normalize_space(prefix)
     lead = f"{prefix} " if prefix else ""
     if len(lead) + len(title) <= limit:
-        return lead + title
-    return lead + cut_at_words(title, max(10, limit - len(lead)))
+        return lead + title, ""
+    room = max(10, limit - len(lead))
+    cut = cut_at_words(title, room)
+    if cut.endswith("…"):
+        head, rest = title_parts(title)
+        if rest and len(head) <= room and len(head.split()) >= 2:
+            return lead + head, rest
+    return lead + cut, ""
+
+
+def subject_line(title: str, prefix: str = "", limit: int = SUBJECT_MAX) -> str:
+    return subject_and_rest(title, prefix, limit)[0]
 
 
 def _key(text: str) -> str:
@@ -108,7 +157,9 @@ def fit_preheader(text: str) -> str:
     fitting = [b for b in breaks if PREHEADER_MIN <= b <= PREHEADER_MAX - 1]
     if fitting:
         return first[: fitting[-1]].rstrip(" ,;:—–-") + "…"
-    return cut_at_words(first, PREHEADER_MAX)
+    # A sentence cut short is an unfinished thought: the ellipsis says so.
+    cut = cut_at_words(first, PREHEADER_MAX - 1, strict=True)
+    return cut if cut.endswith(("…", ".", "!", "?")) else cut + "…"
 
 
 def preheader_for(candidates: Sequence[str], subject: str, title: str) -> str:
@@ -174,7 +225,7 @@ def compose_digest(
     subject_prefix: str,
     cta_url: str | None,
 ) -> Digest:
-    subject = subject_line(article.title, subject_prefix)
+    subject, subtitle = subject_and_rest(article.title, subject_prefix)
 
     # Intro: the hook, plus one more strong unit of the introduction when it adds to it.
     intro_units = list(hook)
@@ -187,7 +238,9 @@ def compose_digest(
             intro_units = sorted([*hook, *more], key=lambda u: u.order)
     intro = join_units(intro_units) or normalize_space(article.description or "")
 
-    candidates = [article.description or "", join_units(hook), *[u.text for u in ranked]]
+    # A whole sentence beats a cut one: the subtitle the subject left out, then the
+    # introduction's units.
+    candidates = [article.description or "", subtitle, join_units(hook), *[u.text for u in ranked]]
     preheader = preheader_for(candidates, subject, article.title)
 
     blocks = []
