@@ -207,10 +207,17 @@ def block_units(
     )
 
 
-def choose_groups(groups: Sequence[Group], limit: int) -> list[Group]:
-    """All groups when they are few; else the `limit` most substantial, in reading order."""
+MAX_NUMBERED_BLOCKS = 12  # a numbered list of sections ("9 ways …") is shown whole up to this
+
+
+def choose_groups(groups: Sequence[Group], limit: int, *, numbered: bool = False) -> list[Group]:
+    """All groups when they are few; else the `limit` most substantial, in reading order. Numbered
+    sections ("1.", "2.", …) are taken from the start without gaps: a list that skips from 7 to 9
+    reads as broken."""
     if len(groups) <= limit:
         return list(groups)
+    if numbered:
+        return list(groups[:limit])
     ranked = sorted(range(len(groups)), key=lambda i: (-groups[i].words, i))[:limit]
     return [groups[i] for i in sorted(ranked)]
 
@@ -245,8 +252,14 @@ def compose_digest(
 
     blocks = []
     used = list(intro_units) if not outline_.intro_is_lead else []
-    for group in choose_groups(outline_.groups, MAX_BLOCKS):
-        units = block_units(index, group, exclude=used)
+    limit = MAX_NUMBERED_BLOCKS if outline_.numbered else MAX_BLOCKS
+    chosen = choose_groups(outline_.groups, limit, numbered=outline_.numbered)
+    for group in chosen:
+        if len(chosen) > MAX_BLOCKS:
+            # many short blocks: one key sentence each keeps the email scannable
+            units = pick(index.ranked(group), count=1, exclude=used)
+        else:
+            units = block_units(index, group, exclude=used)
         if not units:
             continue
         blocks.append(

@@ -67,6 +67,22 @@ class Group:
         return tuple(s.heading for s in self.sections if s.heading)
 
 
+_NUMBERED = re.compile(r"^\W*(?:(?:step|tip|way|rule|no\.?)\s*)?#?(\d{1,2})\s*[.):—–-]\s", re.I)
+
+
+def heading_number(heading: str | None) -> int | None:
+    """The number a heading opens with ("3. Book the call", "Step 3: …"), else None."""
+    m = _NUMBERED.match(heading or "")
+    return int(m.group(1)) if m else None
+
+
+def is_numbered_sequence(groups) -> bool:
+    """The major sections count 1, 2, 3 … (a listicle or a step-by-step guide): at least three,
+    numbered in order from 1. Their order and their numbers are part of the message."""
+    numbers = [heading_number(g.heading) for g in groups]
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
+
+
 def is_faq_heading(heading: str | None) -> bool:
     return bool(heading) and bool(_FAQ_HEADING.match(heading))
 
@@ -81,6 +97,7 @@ class Outline:
     intro_is_lead: bool  # True when the intro section is a lead, not also a major section
     groups: tuple[Group, ...]  # major sections in reading order (FAQ excluded; lead excluded)
     all_groups: tuple[Group, ...]  # every group, for term statistics
+    numbered: bool = False  # the major sections are numbered 1, 2, 3 … in order
 
 
 def outline(article: Article) -> Outline:
@@ -112,4 +129,10 @@ def outline(article: Article) -> Outline:
         else:
             intro = first
     majors = tuple(g for g in content if not (lead and g is intro))
-    return Outline(intro=intro, intro_is_lead=lead, groups=majors, all_groups=tuple(groups))
+    return Outline(
+        intro=intro,
+        intro_is_lead=lead,
+        groups=majors,
+        all_groups=tuple(groups),
+        numbered=is_numbered_sequence(majors),
+    )

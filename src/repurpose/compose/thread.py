@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from repurpose.compose.digest import choose_groups
-from repurpose.compose.outline import Group, Outline, display_heading
+from repurpose.compose.outline import Group, Outline, display_heading, heading_number
 from repurpose.compose.sentences import (
     ArticleIndex,
     Taken,
@@ -158,7 +158,8 @@ def compose_thread(
 
     groups = list(outline_.groups)
     sections: list[Chunk] = []
-    for gi, group in enumerate(choose_groups(groups, slots)):
+    numbered = outline_.numbered
+    for gi, group in enumerate(choose_groups(groups, slots, numbered=numbered)):
         chunk = _section_chunk(index, group, gi, fits, per_post, exclude)
         if chunk is not None:
             sections.append(chunk)
@@ -168,7 +169,7 @@ def compose_thread(
     def total() -> int:
         return 1 + len(sections) + (1 if closing else 0)
 
-    chosen_groups = choose_groups(groups, slots)
+    chosen_groups = choose_groups(groups, slots, numbered=numbered)
     by_size = sorted(range(len(chosen_groups)), key=lambda i: (-chosen_groups[i].words, i))
     for gi in by_size:
         if total() >= min_posts or total() >= max_posts:
@@ -194,18 +195,24 @@ def compose_thread(
             closing = Chunk(tags, ())
 
     def split(chunks: list[Chunk]):
-        return split_thread(
-            [single_spaced(c.text) for c in chunks],
-            platform,
-            numbering=social.numbering,
-            max_posts=None,
-        )
+        texts = [single_spaced(c.text) for c in chunks]
+        if numbered:
+            # The sections count 1, 2, 3 … themselves: a "2/11" suffix on the post headed
+            # "1." would count twice. Without suffixes as long as every chunk is one post.
+            plain = split_thread(texts, platform, numbering="", max_posts=None)
+            if len(plain) == len(chunks):
+                return plain
+        return split_thread(texts, platform, numbering=social.numbering, max_posts=None)
 
     chunks = [hook_chunk, *sections, *([closing] if closing else [])]
     parts = split(chunks)
-    # Long chunks split into several posts can overrun max_posts: drop the smallest sections.
+    # Long chunks split into several posts can overrun max_posts: drop the smallest sections
+    # (numbered ones from the end, so the count has no gaps).
     while len(parts) > max_posts and sections:
-        drop = min(sections, key=lambda c: (chosen_groups[c.group].words, -c.group))
+        if numbered:
+            drop = max(sections, key=lambda c: c.group)
+        else:
+            drop = min(sections, key=lambda c: (chosen_groups[c.group].words, -c.group))
         sections.remove(drop)
         chunks = [hook_chunk, *sections, *([closing] if closing else [])]
         parts = split(chunks)
@@ -215,13 +222,17 @@ def compose_thread(
 
 
 def _point_line(heading: str, text: str) -> str:
-    """One key point of a single post: '• Heading: sentence' (no heading when it is long)."""
+    """One key point of a single post: '• Heading: sentence' (no heading when it is long); a
+    numbered heading ("3. Book the call") is its own marker, without the bullet."""
     heading = display_heading(heading)
     if not heading or len(heading) > HEADING_MAX:
         return POINT_BULLET + text
-    # "Heading: sentence"; a heading that has a colon of its own or ends in a stop gets a dash
-    sep = " — " if ":" in heading or heading[-1] in "?!.…" else ": "
-    return f"{POINT_BULLET}{heading}{sep}{text}"
+    # "Heading: sentence"; a dash instead when the heading has a colon of its own or ends in a
+    # stop, or the sentence has a colon early ("Watch three numbers: …" after "Heading:")
+    colon_early = ":" in text[: len(text) // 2 + 1]
+    sep = " — " if ":" in heading or heading[-1] in "?!.…" or colon_early else ": "
+    bullet = "" if heading_number(heading) is not None else POINT_BULLET
+    return f"{bullet}{heading}{sep}{text}"
 
 
 def compose_single_post(
@@ -255,7 +266,7 @@ def compose_single_post(
     slots = max(0, settings.social.max_posts - 1 - (1 if link else 0))
 
     points: list[tuple[int, str, tuple[Unit, ...]]] = []  # (words of the group, line, units)
-    for group in choose_groups(list(outline_.groups), slots):
+    for group in choose_groups(list(outline_.groups), slots, numbered=outline_.numbered):
         chosen = pick(index.ranked(group), count=1, exclude=exclude)
         if not chosen:
             continue
@@ -267,7 +278,10 @@ def compose_single_post(
 
     text = assemble()
     while not fits(text) and points:
-        smallest = min(range(len(points)), key=lambda i: (points[i][0], -i))
+        if outline_.numbered:
+            smallest = len(points) - 1  # numbered points go from the end: no gaps
+        else:
+            smallest = min(range(len(points)), key=lambda i: (points[i][0], -i))
         del points[smallest]
         text = assemble()
     if not fits(text):
