@@ -591,3 +591,18 @@ def test_schedule_again_after_start_passed_adds_nothing_but_refuses_new_past_sen
             cwd=ws, env=NO_CREDS)  # fmt: skip
     assert r.code == 1 and "is in the past" in r.err
     assert len(queue_json(cli, ws)) == len(before)
+
+
+def test_a_start_seconds_in_the_past_shows_the_seconds(tmp_path, cli):
+    """'start 19:17 CET is in the past (now 19:17 CET)' read as a contradiction: when the
+    minutes match, the error shows the seconds."""
+    ws = workspace(tmp_path, cli)
+    (ws / "journey.yaml").write_text(JOURNEY_CALENDAR)
+    r = cli("schedule", f"{SLUG}.md", "-c", "journey.yaml", "--start", "2030-03-26 09:00:10",
+            "--audience", "audience.csv", "--now", "2030-03-26T08:00:30", cwd=ws,
+            env=NO_CREDS)  # fmt: skip
+    assert r.code == 1
+    assert (
+        "start Tue 2030-03-26 09:00:10 CET is in the past (now Tue 2030-03-26 09:00:30 CET)"
+        in r.err
+    ), r.err

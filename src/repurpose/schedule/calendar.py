@@ -484,14 +484,22 @@ def resolve_start(
             raise CalendarError(f"--start: {exc}") from None
         raise cal.error(str(exc), "start") from None
     if not allow_past and at < now - timedelta(seconds=1):
-        msg = (
-            f"start {W.fmt_local(at, tz)} is in the past (now {W.fmt_local(now, tz)}); "
-            "pick a later start or pass --start"
-        )
+        shown, now_shown = _past_pair(at, now, tz)
+        msg = f"start {shown} is in the past (now {now_shown}); pick a later start or pass --start"
         if start is not None:
             raise CalendarError(f"--start: {msg}", path=cal.path)
         raise cal.error(msg, "start")
     return at.astimezone(UTC)
+
+
+def _past_pair(at: datetime, now: datetime, tz: ZoneInfo) -> tuple[str, str]:
+    """A past time and now, local; with seconds when the minutes alone look the same."""
+    a, n = W.fmt_local(at, tz), W.fmt_local(now, tz)
+    if a != n:
+        return a, n
+    return tuple(
+        f"{t.astimezone(tz):%a %Y-%m-%d %H:%M:%S} {t.astimezone(tz).tzname()}" for t in (at, now)
+    )
 
 
 def _late(cal: Calendar, step: Step) -> tuple[str, int]:
@@ -577,7 +585,7 @@ def expand(
         for k, at in enumerate(times):
             if not allow_past and at < now - timedelta(seconds=1):
                 raise cal.error(
-                    f"{W.fmt_local(at, tz)} is in the past (now {W.fmt_local(now, tz)})",
+                    "{} is in the past (now {})".format(*_past_pair(at, now, tz)),
                     "steps",
                     i,
                     "when",
