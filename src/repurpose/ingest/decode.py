@@ -97,11 +97,50 @@ def _legacy(data: bytes, path: str) -> str:
             "not valid UTF-8 and no text encoding fits; is this a binary file?", path=path
         )
     try:
-        return data.decode(best.encoding)
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         raise InputError(
             f"not valid UTF-8 and could not be decoded as {best.encoding}", path=path
         ) from None
+    return _windows_1252(data, text, best.encoding) or text
+
+
+_IN_WORD = frozenset("’'‘ʼ-‐‑")  # apostrophes and hyphens belong inside words
+
+
+def _odd(text: str) -> int:
+    """Symbols between two letters ("³" in "M³ody", "ô" is fine): the mark of a wrong code page."""
+    return sum(
+        1
+        for i in range(1, len(text) - 1)
+        if ord(text[i]) > 127
+        and not text[i].isalpha()
+        and text[i] not in _IN_WORD
+        and text[i - 1].isalpha()
+        and text[i + 1].isalpha()
+    )
+
+
+def _windows_1252(data: bytes, guess: str, encoding: str) -> str | None:
+    """Windows-1252 or -1250 instead of the detector's guess when the guess reads worse: short
+    files fool the detector into DOS, Baltic or Windows-1252 code pages (smart quotes read as
+    'ô…ö', 'Młody' as 'M³ody'). A guess in another script (Cyrillic, Greek, Hebrew, Arabic …) is
+    kept. The fewest symbols inside words wins; on a tie Windows-1252, the commonest, then the
+    guess."""
+    if any(c.isalpha() and ord(c) > 0x24F for c in guess):
+        return None
+    best, best_odd = None, _odd(guess)
+    for enc in ("cp1252", "cp1250"):
+        if enc == encoding.lower().replace("-", "_"):
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue  # a byte undefined in this code page
+        odd = _odd(text)
+        if odd < best_odd or (odd == best_odd and enc == "cp1252" and best is None):
+            best, best_odd = text, odd
+    return best
 
 
 def _checked(text: str, path: str) -> str:

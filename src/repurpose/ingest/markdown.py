@@ -407,7 +407,27 @@ def _inline(token) -> _Inline:
             elif m := re.match(r"<img\b", child.content, re.I):
                 del m
                 images.append(_img_attrs(child.content))
-    return _Inline(clean("".join(parts)), clean("".join(prose)), link_texts, images)
+    return _Inline(
+        clean(_unsafe_links("".join(parts))),
+        clean(_unsafe_links("".join(prose))),
+        link_texts,
+        images,
+    )
+
+
+# A link the parser refused for its scheme (javascript:, vbscript:, data:, file:) stays literal
+# Markdown in the text; keep only its words so the script never reaches an output.
+_UNSAFE_LINK = re.compile(
+    r"!?\[([^\]\n]*)\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:(?:[^()\n]|\([^()\n]*\))*\)",
+    re.I,
+)
+_UNSAFE_HINT = re.compile(r"(?:javascript|vbscript|data|file)\s*:", re.I)
+
+
+def _unsafe_links(text: str) -> str:
+    if "](" not in text or not _UNSAFE_HINT.search(text):
+        return text
+    return _UNSAFE_LINK.sub(lambda m: m.group(1), text)
 
 
 def _img_attrs(tag: str) -> dict[str, str]:

@@ -162,7 +162,7 @@ def _units(lines: list[str], qa: bool = False) -> list[Unit]:
             )
         )
         if joinable and last is not None:
-            glue = "" if re.search(r"[^\W\d_]-$", last.text) and line[:1].islower() else " "
+            glue = "" if re.search(r"[^\W\d_]-$", last.text[-2:]) and line[:1].islower() else " "
             last.text = f"{last.text}{glue}{line}"
             last.end = idx
             last.lines += 1
