@@ -271,7 +271,13 @@ def compose_digest(
             )
         )
 
-    teaser = tuple(item.question for item in faq.items[:TEASER_MAX]) if faq else ()
+    # The teaser names questions the email does not already show as a block heading.
+    shown = {_key(b.heading) for b in blocks}
+    teaser = (
+        tuple(i.question for i in faq.items if _key(i.question) not in shown)[:TEASER_MAX]
+        if faq
+        else ()
+    )
     return Digest(
         subject=subject,
         preheader=preheader,

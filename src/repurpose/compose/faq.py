@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from repurpose.compose.sentences import as_point, normalize_space
+from repurpose.compose.sentences import as_point, normalize_space, opens_with_reference
 from repurpose.model import Article, FaqEntry, FaqSnippet, ListBlock, Paragraph, Quote, Section
 
 _WH = "how what why when where who whom whose which"
@@ -68,7 +68,9 @@ def compose_faq(article: Article) -> FaqSnippet | None:
     entries = []
     for section in article.sections:
         question = question_form(section.heading)
-        if question is None:
+        if question is None or opens_with_reference(question):
+            # "So should you try it?" continues the article's argument: out of it, it asks
+            # nothing a reader could search for
             continue
         answer, ids = section_answer(section)
         if answer:

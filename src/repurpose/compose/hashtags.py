@@ -95,26 +95,39 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
 
     names: Counter[str] = Counter()
     display: dict[str, str] = {}
+    runs = []
+    mid_caps: set[str] = set()  # capitalised words seen inside a sentence: names
     for s in sentences:
         apostrophe = "'" in s or "’" in s
         for m in _CAP_RUN.finditer(s):
             words = m.group(0).split()
             if apostrophe:
                 words = [_clean(w) for w in words]
-            if m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"')):
-                # The sentence's first word is capitalised anyway: keep it only if it is a name.
-                while words and words[0].lower() in lower_words and not _acronym(words[0]):
-                    words = words[1:]
-            words = [w for w in words if not _is_common(w) or _acronym(w)]
-            # A name is a run of words none of which appears in lower case elsewhere.
-            words = [w for w in words if _acronym(w) or w.lower() not in lower_words]
-            if not words:
-                continue
-            if len(words) > 3:
-                words = words[:3]
-            key = " ".join(w.lower() for w in words)
-            names[key] += 1
-            display.setdefault(key, " ".join(words))
+            opening = m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"'))
+            if not opening:
+                mid_caps.update(words)
+            runs.append((words, opening))
+    for words, opening in runs:
+        if opening:
+            # The sentence's first word is capitalised anyway: keep it only if it is a name
+            # (it appears capitalised inside a sentence too; "Keep …" opening two list items
+            # is a verb).
+            while (
+                words
+                and not _acronym(words[0])
+                and (words[0].lower() in lower_words or words[0] not in mid_caps)
+            ):
+                words = words[1:]
+        words = [w for w in words if not _is_common(w) or _acronym(w)]
+        # A name is a run of words none of which appears in lower case elsewhere.
+        words = [w for w in words if _acronym(w) or w.lower() not in lower_words]
+        if not words:
+            continue
+        if len(words) > 3:
+            words = words[:3]
+        key = " ".join(w.lower() for w in words)
+        names[key] += 1
+        display.setdefault(key, " ".join(words))
 
     phrases: Counter[str] = Counter()
     for toks in tokens:
@@ -123,6 +136,9 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
         for t in toks:
             if _is_common(t) or t.isdigit():
                 prev = None
+                continue
+            if len(t) > 4 and t.lower().endswith("ly"):
+                prev = None  # an adverb ("fully remote") makes a poor tag
                 continue
             st = stem(t)
             if prev is not None:
@@ -159,8 +175,8 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
         if not tag or tag.isdigit() or len(tag) > 30:
             continue
         parts = _parts(tag)
-        if any(parts <= _parts(c) or _parts(c) <= parts for c in chosen):
-            continue
+        if any(parts & _parts(c) for c in chosen):
+            continue  # "#RemoteRoles" after "#RemoteWork" says the same thing twice
         chosen.append(tag)
         if len(chosen) >= count:
             break
