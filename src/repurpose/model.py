@@ -6,6 +6,7 @@ came from, so every composed post, digest block and FAQ answer can cite its sour
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -126,12 +127,31 @@ class Article(Frozen):
             yield from section.blocks
 
 
+# Scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar): a word is about two
+# characters, so a paragraph in Chinese is not counted as one "word".
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+
+
+def count_words(text: str) -> int:
+    """Words in prose: whitespace-separated, and about one per two characters of unspaced
+    scripts."""
+    if text.isascii():
+        return len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + (unspaced + 1) // 2
+
+
 def block_words(block: Paragraph | ListBlock | Quote | Code | Image) -> int:
     """Prose words in a block; code and images count for nothing."""
     if isinstance(block, Paragraph | Quote):
-        return len(block.text.split())
+        return count_words(block.text)
     if isinstance(block, ListBlock):
-        return sum(len(item.split()) for item in block.items)
+        return sum(count_words(item) for item in block.items)
     return 0
 
 
@@ -141,7 +161,7 @@ WORDS_PER_MINUTE = 230
 def reading_stats(sections: tuple[Section, ...], faq: tuple[FaqItem, ...]) -> tuple[int, int]:
     """(word_count, reading_minutes) over the prose and the FAQ; at least one minute if any words."""
     words = sum(s.word_count for s in sections)
-    words += sum(len(f.question.split()) + len(f.answer.split()) for f in faq)
+    words += sum(count_words(f.question) + count_words(f.answer) for f in faq)
     minutes = max(1, round(words / WORDS_PER_MINUTE)) if words else 0
     return words, minutes
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from repurpose.model import Code, ListBlock, Paragraph, Quote, Section
+from repurpose.model import Code, ListBlock, Paragraph, Quote, Section, count_words
 
 # ---- splitting ----------------------------------------------------------------------------
 
@@ -49,6 +49,8 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 _BOUNDARY = re.compile(r"([.!?…]+|\.\.\.)([\"'”’)\]]*)(\s+)")
+# Full-width stops (Chinese, Japanese) end a sentence with no space after them.
+_WIDE_STOP = re.compile(r"[。！？]+[」』）”’]*")
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _SINGLE_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
@@ -65,6 +67,17 @@ def split_sentences(text: str) -> list[str]:
     text = normalize_space(text)
     if not text:
         return []
+    if not text.isascii() and _WIDE_STOP.search(text[:-1]):
+        parts, start = [], 0
+        for m in _WIDE_STOP.finditer(text):
+            parts.append(text[start : m.end()])
+            start = m.end()
+        parts.append(text[start:])
+        return [s for p in parts if p.strip() for s in _split_spaced(p.strip())]
+    return _split_spaced(text)
+
+
+def _split_spaced(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -165,7 +178,7 @@ def terms(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    return count_words(text)  # unspaced scripts (Chinese …) count one word per 2 characters
 
 
 # ---- dangling references -------------------------------------------------------------------
@@ -327,7 +340,8 @@ def _quotable(text: str) -> bool:
         return False
     if t.endswith(":"):
         return False  # a lead-in to a list or a code sample says nothing alone
-    return any(c.islower() for c in t)
+    # lower case, or a script without case (Arabic, Hebrew, Han …); not an ALL-CAPS line
+    return any(c.islower() or (c.isalpha() and not c.isupper()) for c in t)
 
 
 _ITEM_JOINER = re.compile(r"(?:[\s;,:]+(?:and|or)\b)?[\s;,:]+$|[\s;,:]+(?:and|or)$", re.I)
