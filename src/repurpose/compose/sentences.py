@@ -91,7 +91,33 @@ def _split_spaced(text: str) -> list[str]:
     rest = text[start:].strip()
     if rest:
         out.append(rest)
-    return [s for s in out if s]
+    return [p for s in out if s for p in _runs(s)]
+
+
+RUN_MAX_WORDS = 80  # a "sentence" longer than this is an unpunctuated run (a transcript, a dump)
+RUN_PIECE_WORDS = 40
+
+
+def _runs(sentence: str) -> list[str]:
+    """An overlong sentence cut into pieces of about RUN_PIECE_WORDS words, after a clause
+    mark (, ; : —) when there is one, else between words; a normal sentence as it is."""
+    if len(sentence) < 6 * RUN_MAX_WORDS:
+        return [sentence]
+    words = sentence.split(" ")
+    if len(words) <= RUN_MAX_WORDS:
+        return [sentence]
+    pieces: list[str] = []
+    start = 0
+    while len(words) - start > RUN_MAX_WORDS // 2 + RUN_PIECE_WORDS:
+        end = start + RUN_PIECE_WORDS
+        for k in range(end, start + RUN_PIECE_WORDS // 2, -1):
+            if words[k - 1].endswith((",", ";", ":", "—")):
+                end = k
+                break
+        pieces.append(" ".join(words[start:end]))
+        start = end
+    pieces.append(" ".join(words[start:]))
+    return pieces
 
 
 def _is_boundary(before: str, stop: str, after: str) -> bool:
@@ -334,12 +360,17 @@ def _length_factor(words: int) -> float:
     return 0.25
 
 
+_BLOB = re.compile(r"(?<!\S)(?![a-z][a-z0-9+.-]*://|www\.)[^\s]{100,}", re.I)
+
+
 def _quotable(text: str) -> bool:
     t = text.strip()
     if word_count(t) < MIN_WORDS:
         return False
     if t.endswith(":"):
         return False  # a lead-in to a list or a code sample says nothing alone
+    if len(t) > 600 and _BLOB.search(t):
+        return False  # a run of 100+ characters without a space that is no link: a data dump
     # lower case, or a script without case (Arabic, Hebrew, Han …); not an ALL-CAPS line
     return any(c.islower() or (c.isalpha() and not c.isupper()) for c in t)
 
