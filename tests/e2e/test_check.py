@@ -126,3 +126,18 @@ def test_post_over_limit_is_a_breach():
     found = check_bundle(bundle, settings)
     assert [b.code for b in found] == ["post-limit"]
     assert found[0].message == "thread.x.txt: post 1 is 350 characters; X allows 280"
+
+
+def test_threads_post_with_more_than_five_links_is_a_breach():
+    comp = composition()
+    text = " ".join(f"https://site{i}.example.com/p" for i in range(6))
+    post = Post(text=text, length=len(text), source=("b1",))
+    over = comp.model_copy(
+        update={"threads": (Thread(platform="threads", limit=500, posts=(post,)),)}
+    )
+    settings = Settings()
+    r = render_composition(over, settings)
+    bundle = Bundle("s", over.article, over, r.files, r.manifest, r.warnings)
+    found = check_bundle(bundle, settings)
+    assert [b.code for b in found] == ["post-links"]
+    assert found[0].message == "thread.threads.txt: post 1 has 6 links; Threads allows 5"

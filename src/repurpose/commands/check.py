@@ -12,7 +12,7 @@ from repurpose.commands._articles import article_options, run
 def command(articles, only, platforms, url, templates, config_path, fmt):
     """Render each ARTICLE (nothing is written) and exit 1 on any breach.
 
-    Breaches, one line each on stdout: a post over its platform's limit, email HTML over
+    Breaches, one line each on stdout: a post over its platform's limit or link cap, email HTML over
     102 KB, a missing plain-text part, sending configured (smtp.host or email.audience) without
     email.unsubscribe_url or email.postal_address, FAQ JSON-LD invalid or different from the
     visible FAQ, a link without a scheme.

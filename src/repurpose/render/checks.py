@@ -142,6 +142,15 @@ def check_bundle(bundle, settings: Settings) -> list[Breach]:
                         f"{platform.label} allows {thread['limit']}",
                     )
                 )
+            links = len(platform.links(post["text"]))
+            if platform.max_links is not None and links > platform.max_links:
+                out.append(
+                    Breach(
+                        "post-links",
+                        f"{thread['file']}: post {i} has {links} links; "
+                        f"{platform.label} allows {platform.max_links}",
+                    )
+                )
 
     email = manifest.get("email")
     if email is not None:
