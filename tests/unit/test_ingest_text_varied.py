@@ -70,9 +70,12 @@ def test_newsletter_copied_from_an_email():
     ]
     assert a.faq == ()
     paras = paragraphs(a)
-    assert len(paras) == 8
+    assert len(paras) == 7
     assert paras[0].startswith("Every quarter we ask")
-    assert paras[-1].startswith("That is all for this week")
+    assert paras[-1].startswith("The last habit is the simplest")
+    # the closing call to reply, the valediction and the name: a sign-off, with its reason
+    signoff = {d.text[:25]: d.reason for d in a.dropped if d.reason.startswith("closing")}
+    assert set(signoff) == {"That is all for this week", "Cheers,", "Maya Lindgren"}
     text = kept_text(a)
     for furniture in (
         "View in browser",

@@ -131,6 +131,8 @@ REASONS = {
     "subtitle": "subtitle (used as the description)",
     "placeholder": "template placeholder",
     "reading-time": "reading-time note",
+    "signoff": "closing greeting or sign-off (calls to reply, share or subscribe)",
+    "cta": "call to action (subscribe, follow, contact)",
 }
 
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.U)
@@ -257,6 +259,71 @@ def cue(text: str, tokens: list[str] | None = None, lowered: list[str] | None = 
     if n > 3 and hits < 2:  # "What you can search now": one cue word does not make furniture
         strength = min(strength, 0.5)
     return Cue(kind, strength)
+
+
+# ---- calls to action and sign-offs ------------------------------------------------------------
+
+# Generic phrasings of the calls a newsletter, blog or launch post ends with: thank the reader,
+# ask them to reply, forward, share, subscribe, follow, download or get in touch. One match is
+# one hit; `call_to_action` weighs hits against length and contact details.
+_CTA = re.compile(
+    r"\bthanks?(?: you)?(?: so much| again| as always)?,? for (?:reading|subscribing|being here)"
+    r"|\bhit (?:reply|the \w+ button)\b|\b(?:just |simply )?reply to (?:this|me|us)\b"
+    r"|\bforward (?:this|it|the \w+) to\b|\bshare (?:this|it) with\b|\bpass (?:this|it) (?:on|along)"
+    r"|\bclick (?:here|the link|below)\b|\bsubscribe\b(?! to (?:the|an?|each|every|events?)\b)"
+    r"|\bsign up (?:for|to) (?:our|my)\b|\bsign up (?:now|today|here|below)\b"
+    r"|\bfollow (?:us|me)\b|\bdownload (?:our|my|the free)\b"
+    r"|\b(?:email|e-mail|contact|ping|write to|reach) (?:us|me)\b|\bget in touch\b"
+    r"|\blet (?:me|us) know\b|\btell (?:me|us) (?:about|what|how|if|why|when)\b"
+    r"|\bdrop (?:me|us) a (?:line|note)\b|\bjoin (?:our|my) (?:newsletter|community|list|mailing)"
+    r"|\bsee you (?:next|in the next|soon)\b|\buntil next time\b|\bstay tuned\b"
+    r"|^\W*questions\?",
+    re.I,
+)
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z_]\w{1,30}\b")
+
+
+def call_to_action(text: str, *, linked: bool = False) -> int:
+    """How strongly a short paragraph is a call to action: the number of call phrases in it
+    ("thanks for reading", "hit reply", "subscribe", "follow us", "email us" …), plus one when it
+    gives a way to act (a link, an e-mail address, an @handle). 0 for long paragraphs (over 45
+    words) and for text without any call phrase. Callers weigh the score with position."""
+    if len(text) > 400:
+        return 0
+    hits = len(_CTA.findall(text))
+    if not hits or len(words(text)) > 45:
+        return 0
+    contact = linked or bool(_HANDLE.search(text)) or link_density(text) > 0
+    return hits + contact
+
+
+_VALEDICTION = re.compile(
+    r"^\W*(?:(?:all )?(?:the )?best(?: wishes| regards)?|cheers|thanks(?: again)?|thank you|"
+    r"talk (?:soon|to you soon|next week)|speak soon|until next time|see you(?: next \w+| soon)?|"
+    r"warmly|warm(?:est)? regards|kind regards|regards|yours(?: truly)?|love|take care|onwards|"
+    r"with gratitude|xo+|peace|later)\W*$",
+    re.I,
+)
+
+
+def valediction(text: str) -> bool:
+    """A closing greeting on its own line: "Talk soon,", "Cheers!", "Best regards,"."""
+    return len(text) <= 30 and bool(_VALEDICTION.match(text))
+
+
+def signature(text: str) -> bool:
+    """A name line under a valediction: one to four capitalised words ("Marta", "— Jo Park")."""
+    t = text.strip().lstrip("-–—~ ").strip()
+    toks = words(t)
+    return (
+        1 <= len(toks) <= 4
+        and len(t) <= 40
+        and not _SENTENCE_END_CHARS.intersection(t[-1:])
+        and all(w[:1].isupper() or w.lower() in ("and", "&", "the", "de", "van") for w in toks)
+    )
+
+
+_SENTENCE_END_CHARS = frozenset(".!?:;")
 
 
 # ---- dates and bylines -----------------------------------------------------------------------

@@ -580,10 +580,8 @@ def _lead_in(units: list[Unit], s: int) -> list[int]:
     return found[::-1]
 
 
-def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | None:
-    cands = [i for i in lead if units[i].kind == HEADING]
-    if not cands:
-        return None
+def _body_vocab(units: list[Unit], s: int, e: int) -> set[str]:
+    """Content words of the first ~600 words of prose in the main run."""
     vocab: set[str] = set()
     words = 0
     for u in units[s : e + 1]:
@@ -592,13 +590,96 @@ def _pick_title(units: list[Unit], lead: list[int], s: int, e: int) -> int | Non
             words += u.n
             if words > 600:
                 break
+    return vocab
+
+
+def _overlap(u: Unit, vocab: set[str]) -> float:
+    mine = _content(u)
+    return len(mine & vocab) / len(mine) if mine else 0.0
+
+
+def _stem(word: str) -> str:
+    """A word without a plural or verb ending, enough to match "weeks" with "week"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _rescue_headline(units: list[Unit], s: int, vocab: set[str]) -> None:
+    """A headline right above the text that layout alone took for a widget: a masthead line and
+    the headline with no blank line between ("The Weekly — Issue 12" / "Why X Fails") read as a
+    menu or widget box. The last line of that block wins back its heading shape when it looks
+    like a headline, names no furniture itself, and the body uses most of its words."""
+    j = s - 1
+    while j >= 0 and (
+        units[j].kind in (DATE, BYLINE, PLACEHOLDER, CAPTION)
+        or (units[j].kind == SHORT and units[j].n <= 6)
+    ):
+        j -= 1  # datelines, "Hi friends,", "5 min read" between the headline and the text
+    if j < 0 or units[j].kind not in (MENU, FURNITURE):
+        return
+    block = [k for k in range(max(0, j - 3), j + 1) if units[k].chunk == units[j].chunk]
+    if len(block) > 3 or (j - 3 >= 0 and units[j - 3].chunk == units[j].chunk):
+        return  # a longer run of lines: a list of other headlines, not a masthead
+    u = units[j]
+    if u.n < 3 or u.marker or not _headingish(u, u.body):
+        return
+    mine = {_stem(w) for w in _content(u)}
+    if not mine or len(mine & {_stem(w) for w in vocab}) < 0.4 * len(mine):
+        return
+    own = fu.cue(u.body, u.tokens, u.low)
+    if own is not None and own.strength >= 0.6:
+        return
+    u.kind, u.cue, u.score = HEADING, None, -1.0
+
+
+def _sign_off(units: list[Unit], s: int, e: int) -> int:
+    """A newsletter's closing after its last substantive paragraph: short paragraphs that thank
+    the reader and call them to reply, forward, share or subscribe, then a valediction ("Talk
+    soon,") and a name line. They become furniture; returns the new end of the main run.
+
+    A concluding paragraph stays: it needs call phrases (two, or one with a link or a
+    valediction right after it) to go, and the run keeps at least two paragraphs."""
+    after = [k for k in range(e + 1, min(len(units), e + 4))]
+    closing = False
+    for k in after:
+        u = units[k]
+        if fu.valediction(u.text) or (closing and fu.signature(u.text) and u.kind != PROSE):
+            closing = True
+            u.kind, u.cue, u.score = FURNITURE, fu.Cue("signoff", 1.0), -8.0
+        else:
+            break
+    prose = sum(1 for u in units[s : e + 1] if u.kind == PROSE)
+    while e > s and prose > 2:
+        u = units[e]
+        if u.kind != PROSE:
+            break
+        score = fu.call_to_action(u.text)
+        if score < 2 and not (score and closing):
+            break
+        u.kind, u.cue, u.score = FURNITURE, fu.Cue("signoff", 1.0), -8.0
+        prose -= 1
+        e -= 1
+        while e > s and units[e].score <= 0 and units[e].kind != PROSE:
+            e -= 1
+    return e
+
+
+def _pick_title(
+    units: list[Unit], lead: list[int], s: int, e: int, vocab: set[str] | None = None
+) -> int | None:
+    cands = [i for i in lead if units[i].kind == HEADING]
+    if not cands:
+        return None
+    if vocab is None:
+        vocab = _body_vocab(units, s, e)
     for i in cands:  # "Frequently Asked Questions About X": the page is an FAQ, that is its title
         if units[i].n >= 3 and is_faq_heading(units[i].body):
             return i
     best, best_overlap = cands[0], -1.0
     for i in cands:
-        mine = _content(units[i])
-        overlap = len(mine & vocab) / len(mine) if mine else 0.0
+        overlap = _overlap(units[i], vocab)
         if overlap >= 0.34:
             return i
         # nothing overlaps: prefer the line with most overlap, then the longest (titles are long)
@@ -697,10 +778,13 @@ def read(text: str, *, path: str | None = None) -> Article:
     if run is None:
         raise InputError("no article found: no paragraph of prose in the text", path=name)
     s, e = run
+    e = _sign_off(units, s, e)
     draft = ArticleDraft(format="text", source_path=path)
 
+    vocab = _body_vocab(units, s, e)
+    _rescue_headline(units, s, vocab)
     lead = _lead_in(units, s)
-    t = _pick_title(units, lead, s, e)
+    t = _pick_title(units, lead, s, e, vocab)
     if t is not None:
         draft.title = units[t].body
         title_unit: Unit | None = units[t]
