@@ -13,7 +13,7 @@ from repurpose import __version__
 from repurpose.errors import RepurposeError
 from repurpose.ui import error, state
 
-# name -> "module:attribute"; the order here is the order `--help` lists them in.
+# name -> (module holding `command`, short help); the order here is the order `--help` lists.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "repurpose.commands.init",
