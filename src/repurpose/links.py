@@ -1,4 +1,4 @@
-"""Links: UTM tagging for links to the article's own site, and URL checks `check` relies on.
+"""Links: UTM tagging for links to the article's own site, and the URL tests it and `check` use.
 
 Pure string work over `urllib.parse`; no network. UTM parameters are appended after the existing
 query (left exactly as written) in a fixed order: utm_source, utm_medium, utm_campaign. A
@@ -55,21 +55,6 @@ def host_of(url: str | None) -> str | None:
 def site_host(site_url: str | None, article_url: str | None = None) -> str | None:
     """The article's own site: the configured site URL, else the article URL's host."""
     return host_of(site_url) or host_of(article_url)
-
-
-def urls_in_text(text: str) -> list[str]:
-    """Links written in running text (with a scheme, or starting with www.), in order."""
-    found = []
-    for match in _URL_IN_TEXT.finditer(text):
-        url = match.group(0).rstrip(_TRAILING_PUNCT)
-        if url:
-            found.append(url)
-    return found
-
-
-def links_without_scheme(urls: list[str] | tuple[str, ...]) -> list[str]:
-    """The links (hrefs, URLs) among `urls` that lack a scheme; anchors (#x) are fine."""
-    return [u for u in urls if u.strip() and not u.strip().startswith("#") and not has_scheme(u)]
 
 
 def _fill(template: str, *, channel: str, slug: str) -> str:

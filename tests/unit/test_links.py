@@ -11,9 +11,7 @@ from repurpose.links import (
     has_scheme,
     host_of,
     is_web_url,
-    links_without_scheme,
     site_host,
-    urls_in_text,
     with_utm,
 )
 
@@ -109,13 +107,13 @@ def test_scheme_helpers():
     assert site_host("https://brand.example", "https://blog.example/post") == "brand.example"
 
 
-def test_links_in_text_and_missing_schemes():
-    text = "See https://a.example/x. Or www.b.example/y, and mailto:not-found."
-    assert urls_in_text(text) == ["https://a.example/x", "www.b.example/y"]
-    assert links_without_scheme(["https://a.example", "www.b.example", "#top", "/x"]) == [
-        "www.b.example",
-        "/x",
-    ]
+def test_links_in_text_end_before_sentence_punctuation():
+    from repurpose.links import with_utm_in_text
+
+    text = "See https://a.example/x. Or www.a.example/y, and mailto:not-found."
+    out = with_utm_in_text(text, UTM, channel="email", slug="s", site_url="a.example")
+    tagged = "https://a.example/x?utm_source=repurpose&utm_medium=email&utm_campaign=s"
+    assert out == text.replace("https://a.example/x", tagged)
 
 
 def test_links_in_running_text_are_tagged_with_punctuation_kept():
