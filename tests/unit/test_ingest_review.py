@@ -7,7 +7,7 @@ a case the rule must leave alone.
 
 from __future__ import annotations
 
-from repurpose.ingest import read_article, text
+from repurpose.ingest import markdown, read_article, text
 from repurpose.model import Article, Paragraph
 
 from ..conftest import FIXTURES
@@ -99,3 +99,130 @@ def test_a_real_concluding_paragraph_stays():
     a = text.read(page + "\nCheers,\nJo\n", path="x.txt")
     assert paragraphs(a)[-1].startswith("So pick one team")
     assert reasons(a)["Cheers,"].startswith("closing greeting")
+
+
+# ---- 2, 3. Markdown: calls to action after the last answer or between sections ----------------
+
+MD_BODY = (
+    "# Harbor 3 Is Here\n\n"
+    "Harbor keeps a team's files in one place, and version 3 makes sharing them with clients "
+    "as simple as sending a link that expires on its own.\n\n"
+    "## Links that expire\n\n"
+    "Every shared link now carries an expiry date, and the owner can extend it from the file "
+    "page without sending a new link to the client.\n\n"
+)
+MD_FAQ = (
+    "## FAQ\n\n"
+    "**Is it included in my plan?**\n"
+    "Yes. Every paid plan has it at no extra cost.\n\n"
+    "**How do I get help?**\n"
+    "Email us at help@harbor.example and we answer within a day.\n\n"
+)
+
+
+def test_contact_calls_after_the_last_faq_answer_are_not_part_of_it():
+    a = read_article(str(REVIEW / "launch-tidepool.md"))
+    last = a.faq[-1]
+    assert last.question == "Will the mobile apps get these features?"
+    assert last.answer == (
+        "Collision detection arrives in the iOS and Android apps later this month. "
+        "Shared reports are web-only for now."
+    )
+    why = reasons(a)
+    assert why["Questions? Email us at hello@tidepool.example. Follow us on X for product news."]
+    assert all("hello@" not in f.answer for f in a.faq)
+
+
+def test_contact_calls_own_text_after_a_rule_or_a_blank_line():
+    calls = "Questions? Write to us at team@harbor.example or follow us @harborapp for news.\n"
+    for sep in ("", "---\n\n"):
+        a = markdown.read(MD_BODY + MD_FAQ + sep + calls, path="x.md")
+        assert [f.question for f in a.faq] == [
+            "Is it included in my plan?",
+            "How do I get help?",
+        ]
+        # an answer that is itself a contact line stays the answer
+        assert a.faq[1].answer == "Email us at help@harbor.example and we answer within a day."
+        assert reasons(a)[calls.strip()].startswith("call to action")
+
+
+def test_subscribe_call_between_sections_is_dropped_like_the_text_reader_does():
+    a = read_article(str(REVIEW / "saas-webhooks-howto.md"))
+    line = "Click here to subscribe to our engineering newsletter."
+    assert reasons(a)[line].startswith("call to action")
+    assert all(line not in p for p in paragraphs(a))
+    page = MD_BODY + "[Sign up](https://harbor.example/news) for our newsletter and follow us.\n\n"
+    page += "## Pricing\n\nHarbor 3 costs the same as Harbor 2 for every plan and seat count.\n"
+    a = markdown.read(page, path="x.md")
+    assert not any("Sign up" in p for p in paragraphs(a))
+    assert reasons(a)["Sign up for our newsletter and follow us."].startswith("call to action")
+
+
+def test_a_how_to_step_that_mentions_signing_up_stays():
+    page = MD_BODY + (
+        "## Getting started\n\n"
+        "Sign up for a free account at harbor.example, then create a workspace for your team.\n\n"
+        "## Pricing\n\nHarbor 3 costs the same as Harbor 2 for every plan and seat count.\n"
+    )
+    a = markdown.read(page, path="x.md")
+    assert any(p.startswith("Sign up for a free account") for p in paragraphs(a))
+    assert not any(r.startswith("call to action") for r in reasons(a).values())
+
+
+# ---- 4. Markdown links: the address stays available in FAQ answers ----------------------------
+
+LINKED_FAQ = MD_BODY.replace("[", "").replace("]", "") + (
+    "See the [setup notes](https://docs.harbor.example/setup) before you start.\n\n"
+    "## FAQ\n\n"
+    "### How do I install it?\n\n"
+    "See [the installation guide](https://docs.harbor.example/install) for every platform.\n\n"
+    "### Where is the source?\n\n"
+    "On [github.com/harbor/harbor](https://github.com/harbor/harbor), under the MIT licence.\n\n"
+    "### Who do I ask?\n\n"
+    "- [Email support](mailto:help@harbor.example) for account problems\n"
+    "- the [forum](https://forum.harbor.example/) or the [docs](/docs) for everything else\n\n"
+    "<details><summary>Is it free?</summary>\n\n"
+    "Yes, see [pricing](https://harbor.example/pricing).\n\n"
+    "</details>\n"
+)
+
+
+def test_faq_answers_keep_link_addresses_after_the_link_text():
+    a = markdown.read(LINKED_FAQ, path="x.md")
+    answers = {f.question: f.answer for f in a.faq}
+    assert answers == {
+        "How do I install it?": (
+            "See the installation guide (https://docs.harbor.example/install) for every platform."
+        ),
+        # the text already is the address: not repeated
+        "Where is the source?": "On github.com/harbor/harbor, under the MIT licence.",
+        # mail links show the address; a site-relative link has no address a reader can open
+        "Who do I ask?": (
+            "- Email support (help@harbor.example) for account problems\n"
+            "- the forum (https://forum.harbor.example/) or the docs for everything else"
+        ),
+        "Is it free?": "Yes, see pricing (https://harbor.example/pricing).",
+    }
+    # outside the FAQ the visible text is kept as it is
+    assert "See the setup notes before you start." in paragraphs(a)
+    assert all("(https://" not in p for p in paragraphs(a))
+
+
+def test_faq_with_link_addresses_renders_equal_html_jsonld_and_markdown(tmp_path):
+    import json
+
+    from repurpose.config import Settings
+    from repurpose.pipeline import build
+    from repurpose.render.checks import check_bundle
+
+    src = tmp_path / "harbor.md"
+    src.write_text(LINKED_FAQ, encoding="utf-8")
+    settings = Settings()
+    bundle = build(str(src), settings, url="https://harbor.example/blog/harbor-3")
+    assert check_bundle(bundle, settings) == []
+    data = json.loads(bundle.files["faq.jsonld"])
+    texts = [q["acceptedAnswer"]["text"] for q in data["mainEntity"]]
+    install = next(t for t in texts if "installation guide" in t)
+    assert "(https://docs.harbor.example/install)" in install
+    assert 'href="https://docs.harbor.example/install"' in bundle.files["faq.html"]
+    assert "https://docs.harbor.example/install" in bundle.files["faq.md"]

@@ -26,6 +26,11 @@ from repurpose.model import (
     reading_stats,
 )
 
+# Block values a reader may add for FAQ answers only (not model fields; build() leaves them out):
+# the paragraph's text, or the list's items, with link addresses after the link texts.
+FAQ_TEXT = "_faq_text"
+FAQ_ITEMS = "_faq_items"
+
 _BLOCK_TYPES = {
     "paragraph": Paragraph,
     "list": ListBlock,
@@ -94,7 +99,8 @@ class ArticleDraft:
             blocks = []
             for kind, values in draft.blocks:
                 counter += 1
-                blocks.append(_BLOCK_TYPES[kind](id=f"b{counter}", **values))
+                fields = {k: v for k, v in values.items() if k[:1] != "_"}
+                blocks.append(_BLOCK_TYPES[kind](id=f"b{counter}", **fields))
             sections.append(
                 Section(
                     id=sid,

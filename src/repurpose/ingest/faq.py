@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from repurpose.ingest.build import ArticleDraft, SectionDraft
+from repurpose.ingest.build import FAQ_ITEMS, FAQ_TEXT, ArticleDraft, SectionDraft
 from repurpose.model import Source
 
 Entry = tuple[str, str, Source]
@@ -212,11 +212,21 @@ def items_from_entries(
 
 
 def _block_entry(kind: str, values: dict[str, Any]) -> Entry | None:
+    """A block as an FAQ entry. Where the reader kept link addresses for answers (FAQ_TEXT,
+    FAQ_ITEMS) they are used, except in a block that asks a question itself."""
     src = values.get("source") or Source()
     if kind in ("paragraph", "quote"):
-        return ("paragraph", str(values.get("text", "")), src)
+        text = str(values.get("text", ""))
+        linked = values.get(FAQ_TEXT)
+        if linked and not looks_like_question(text):
+            text = str(linked)
+        return ("paragraph", text, src)
     if kind == "list":
-        return ("list", "\n".join(str(i) for i in values.get("items", ())), src)
+        items = values.get("items", ())
+        linked_items = values.get(FAQ_ITEMS)
+        if linked_items and not any(looks_like_question(str(i)) for i in items):
+            items = linked_items
+        return ("list", "\n".join(str(i) for i in items), src)
     return None
 
 

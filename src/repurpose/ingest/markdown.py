@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from repurpose.errors import InputError
-from repurpose.ingest.build import ArticleDraft, SectionDraft
+from repurpose.ingest import furniture as fu
+from repurpose.ingest.build import FAQ_ITEMS, FAQ_TEXT, ArticleDraft, SectionDraft
 from repurpose.model import Article, Source
 
 # ---- items: what a reader found, in reading order ----------------------------------------
@@ -63,6 +64,7 @@ class Definitions:
 
     pairs: list[tuple[str, list[str], Source]]
     source: Source = field(default_factory=Source)
+    answers: list[list[str]] | None = None  # each definition's paragraphs with link addresses
 
 
 @dataclass
@@ -155,18 +157,23 @@ def _answer_text(items: list[Any]) -> str:
         if isinstance(item, Block):
             v = item.values
             if item.kind in ("paragraph", "quote"):
-                parts.append(v["text"])
+                parts.append(v.get(FAQ_TEXT) or v["text"])
             elif item.kind == "list":
+                entries = v.get(FAQ_ITEMS) or v["items"]
                 if v.get("ordered"):
-                    parts.append("\n".join(f"{n}. {t}" for n, t in enumerate(v["items"], 1)))
+                    parts.append("\n".join(f"{n}. {t}" for n, t in enumerate(entries, 1)))
                 else:
-                    parts.append("\n".join(f"- {t}" for t in v["items"]))
+                    parts.append("\n".join(f"- {t}" for t in entries))
             elif item.kind == "code":
                 parts.append(v["text"])
         elif isinstance(item, Details):
             parts += [item.summary, _answer_text(item.items)]
         elif isinstance(item, Definitions):
-            parts += [f"{term}: {' '.join(paras)}" for term, paras, _ in item.pairs]
+            answers = item.answers or [p for _, p, _ in item.pairs]
+            parts += [
+                f"{term}: {' '.join(linked or paras)}"
+                for (term, paras, _), linked in zip(item.pairs, answers, strict=True)
+            ]
         elif isinstance(item, Heading):
             parts.append(item.text)
     return "\n\n".join(p for p in parts if p.strip())
@@ -213,9 +220,12 @@ class _Assembler:
             self.faq_level is not None or all(faq.looks_like_question(t) for t, _, _ in item.pairs)
         ):
             self.faq_homes.add(id(self.current))
-            for term, paras, src in item.pairs:
+            answers = item.answers or [p for _, p, _ in item.pairs]
+            for (term, paras, src), linked in zip(item.pairs, answers, strict=True):
                 if paras:
-                    self.draft.faq.append((faq.clean_question(term), "\n\n".join(paras), src))
+                    self.draft.faq.append(
+                        (faq.clean_question(term), "\n\n".join(linked or paras), src)
+                    )
         else:
             _add_plain(self.current, item, self)
 
@@ -369,6 +379,30 @@ class _Inline:
     prose: str  # text outside links and images
     link_texts: list[str]
     images: list[dict[str, str]]
+    linked: str = ""  # text with " (URL)" after each link whose text is not its URL
+
+    @property
+    def with_urls(self) -> str:
+        return self.linked or self.text
+
+
+def link_target(href: str, label: str) -> str | None:
+    """The address to show after a link's text, or None: only absolute web and mail addresses,
+    and only when the text does not already say it ("example.com" for https://example.com/)."""
+    href = href.strip()
+    if href.lower().startswith("mailto:"):
+        href = href[7:].split("?", 1)[0]
+        if "@" not in href:
+            return None
+    elif not re.match(r"^https?://[^\s/]+\.[^\s]", href, re.I):
+        return None
+
+    def bare(u: str) -> str:
+        return re.sub(r"^(?:https?://|mailto:)?(?:www\.)?", "", u.strip().lower()).rstrip("/")
+
+    if not label.strip() or bare(label) == bare(href) or "(" in href or ")" in href:
+        return None
+    return href
 
 
 def _inline(token) -> _Inline:
@@ -378,19 +412,30 @@ def _inline(token) -> _Inline:
     images: list[dict[str, str]] = []
     in_link = 0
     link_buf: list[str] = []
+    hrefs: list[str] = []
+    linked: list[str] = []  # parts with link targets; only built when a link has one
+    with_target = False
     for child in token.children or []:
         t = child.type
         if t == "link_open":
             in_link += 1
             link_buf = []
+            hrefs.append(str(child.attrs.get("href") or ""))
         elif t == "link_close":
             in_link = max(0, in_link - 1)
-            link_texts.append("".join(link_buf))
+            label = "".join(link_buf)
+            link_texts.append(label)
+            target = link_target(hrefs.pop(), label) if hrefs else None
+            if target:
+                with_target = True
+                linked.append(f" ({target})")
         elif t in ("text", "code_inline"):
             parts.append(child.content)
+            linked.append(child.content)
             (link_buf if in_link else prose).append(child.content)
         elif t in ("softbreak", "hardbreak"):
             parts.append(" ")
+            linked.append(" ")
             prose.append(" ")
         elif t == "image":
             images.append(
@@ -403,6 +448,7 @@ def _inline(token) -> _Inline:
         elif t == "html_inline":
             if re.match(r"<br\b", child.content, re.I):
                 parts.append(" ")
+                linked.append(" ")
                 prose.append(" ")
             elif m := re.match(r"<img\b", child.content, re.I):
                 del m
@@ -412,6 +458,7 @@ def _inline(token) -> _Inline:
         clean(_unsafe_links("".join(prose))),
         link_texts,
         images,
+        clean(_unsafe_links("".join(linked))) if with_target else "",
     )
 
 
@@ -463,7 +510,10 @@ def _paragraph_items(inl: _Inline, src: Source, raw: str) -> list[Any]:
             return []
     if _BARE_URL.match(inl.text):
         return [Drop(inl.text, "link-only line (no prose)", src)]
-    items: list[Any] = [Block("paragraph", {"text": inl.text}, src, links=bool(inl.link_texts))]
+    values: dict[str, Any] = {"text": inl.text}
+    if inl.linked and inl.linked != inl.text:
+        values[FAQ_TEXT] = inl.linked  # the same words with link addresses, for FAQ answers
+    items: list[Any] = [Block("paragraph", values, src, links=bool(inl.link_texts))]
     items += [_image(i, src) for i in inl.images if not _BADGE_SRC.search(i["src"])]
     return items
 
@@ -662,7 +712,14 @@ class _Walker:
                     )
                     text = "\n\n".join(p for p in paras if p)
                     if text:
-                        out().append(Block("quote", {"text": text}, src, parts=[paras]))
+                        values: dict[str, Any] = {"text": text}
+                        linked = self._texts(tokens, i + 1, end, urls=True)
+                        if linked != paras:
+                            linked[0] = re.sub(
+                                r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", "", linked[0]
+                            )
+                            values[FAQ_TEXT] = "\n\n".join(p for p in linked if p)
+                        out().append(Block("quote", values, src, parts=[paras]))
             elif t in ("fence", "code_block"):
                 code = tok.content.strip("\n")
                 if code.strip():
@@ -728,12 +785,14 @@ class _Walker:
             j += 1
         return len(tokens) - 1
 
-    def _texts(self, tokens, start: int, stop: int) -> list[str]:
-        """Paragraph-like texts inside a container, lists as '- item' lines."""
+    def _texts(self, tokens, start: int, stop: int, *, urls: bool = False) -> list[str]:
+        """Paragraph-like texts inside a container, lists as '- item' lines (`urls`: with link
+        addresses after link texts, for FAQ answers)."""
         out: list[str] = []
         for tok in tokens[start:stop]:
             if tok.type == "inline":
-                text = _inline(tok).text
+                inl = _inline(tok)
+                text = inl.with_urls if urls else inl.text
                 if text:
                     out.append(text)
             elif tok.type in ("fence", "code_block") and tok.content.strip():
@@ -742,19 +801,27 @@ class _Walker:
 
     def _list(self, tokens, start: int, stop: int, src: Source) -> list[Any]:
         ordered = tokens[start].type == "ordered_list_open"
-        entries, extra = self._entries(tokens, start, stop)
+        entries, extra, linked = self._entries(tokens, start, stop)
         items = tuple(" ".join(e) for e in entries)
         if not items:
             return extra
         if _only_link_entry(tokens, start, stop):
             reason = "link-only list (navigation or table of contents)"
             return [Drop(" | ".join(items)[:200], reason, src), *extra]
-        return [Block("list", {"items": items, "ordered": ordered}, src, parts=entries), *extra]
+        values: dict[str, Any] = {"items": items, "ordered": ordered}
+        with_urls = tuple(" ".join(e) for e in linked)
+        if with_urls != items:
+            values[FAQ_ITEMS] = with_urls
+        return [Block("list", values, src, parts=entries), *extra]
 
-    def _entries(self, tokens, start: int, stop: int) -> tuple[list[list[str]], list[Block]]:
-        """List items (each a list of its paragraphs; nested items follow their parent)."""
+    def _entries(
+        self, tokens, start: int, stop: int
+    ) -> tuple[list[list[str]], list[Block], list[list[str]]]:
+        """List items (each a list of its paragraphs; nested items follow their parent), the
+        blocks found inside them (code), and the items again with link addresses."""
         entries: list[list[str]] = []
         extra: list[Block] = []
+        linked: list[list[str]] = []
         j = start + 1
         while j < stop:
             if tokens[j].type != "list_item_open":
@@ -762,32 +829,39 @@ class _Walker:
                 continue
             end = self._close(tokens, j)
             entry: list[str] = []
+            entry_linked: list[str] = []
             nested: list[list[str]] = []
+            nested_linked: list[list[str]] = []
             k = j + 1
             while k < end:
                 sub = tokens[k]
                 if sub.type in ("bullet_list_open", "ordered_list_open"):
                     s_end = self._close(tokens, k)
-                    sub_entries, sub_extra = self._entries(tokens, k, s_end)
+                    sub_entries, sub_extra, sub_linked = self._entries(tokens, k, s_end)
                     nested += sub_entries
+                    nested_linked += sub_linked
                     extra += sub_extra
                     k = s_end + 1
                     continue
                 if sub.type == "inline":
-                    text = _TASK.sub("", _inline(sub).text)
+                    inl = _inline(sub)
+                    text = _TASK.sub("", inl.text)
                     if text:
                         entry.append(text)
+                        entry_linked.append(_TASK.sub("", inl.with_urls))
                 elif sub.type in ("fence", "code_block") and sub.content.strip():
                     lang = (sub.info or "").strip().split(" ")[0] or None
                     code = {"text": sub.content.rstrip("\n"), "lang": lang}
                     extra.append(Block("code", code, _src(sub)))
                 k += 1
             entries += [e for e in (entry, *nested) if e]
+            linked += [e for e in (entry_linked, *nested_linked) if e]
             j = end + 1
-        return entries, extra
+        return entries, extra, linked
 
     def _dl(self, tokens, start: int, stop: int, src: Source) -> Definitions:
         pairs: list[tuple[str, list[str], Source]] = []
+        linked: dict[int, list[str]] = {}
         j = start + 1
         while j < stop:
             tok = tokens[j]
@@ -802,10 +876,16 @@ class _Walker:
                     term, paras, s = pairs[-1]
                     paras.extend(self._texts(tokens, j + 1, end))
                     pairs[-1] = (term, paras, _join(s, _src(tok)))
+                    linked.setdefault(len(pairs) - 1, []).extend(
+                        self._texts(tokens, j + 1, end, urls=True)
+                    )
                 j = end + 1
                 continue
             j += 1
-        return Definitions([p for p in pairs if p[0]], src)
+        kept = [k for k, p in enumerate(pairs) if p[0]]
+        return Definitions(
+            [pairs[k] for k in kept], src, answers=[linked.get(k, pairs[k][1]) for k in kept]
+        )
 
     def _table(self, tokens, start: int, stop: int) -> list[str]:
         rows: list[str] = []
@@ -921,10 +1001,41 @@ def _closing_footer(items: list[Any]) -> list[Any]:
     return out
 
 
+def drop_calls_to_action(items: list[Any]) -> list[Any]:
+    """A short paragraph of calls to action ("Click here to subscribe to our newsletter.",
+    "Questions? Email us at … Follow us on …") that closes a section or the document, after
+    other content, is furniture: it is dropped, so it never becomes part of the last paragraph's
+    section or of the last FAQ answer. The call phrases and their weighing are shared with the
+    text reader (`furniture.call_to_action`). A paragraph right under a heading or a question is
+    that section's content or that question's answer, and stays."""
+    out: list[Any] = []
+    for n, item in enumerate(items):
+        prev = out[-1] if out else None
+        nxt = items[n + 1] if n + 1 < len(items) else None
+        if (
+            isinstance(item, Block)
+            and item.kind == "paragraph"
+            and (
+                isinstance(prev, _Rule)
+                or (
+                    isinstance(prev, Block)
+                    and not (prev.kind == "paragraph" and prev.values["text"].endswith("?"))
+                )
+            )
+            and (nxt is None or isinstance(nxt, Heading | _Rule | Drop))
+            and fu.call_to_action(item.values["text"], linked=item.links) >= 2
+        ):
+            where = "at the end of the article" if nxt is None else "at the end of a section"
+            out.append(Drop(item.values["text"], f"{fu.REASONS['cta']} {where}", item.source))
+        else:
+            out.append(item)
+    return out
+
+
 def read(text: str, *, path: str | None = None) -> Article:
     """Markdown text → Article (front matter metadata, H1 title, sections, FAQ)."""
     tokens = _parser().parse(text)
     walker = _Walker()
-    items = _closing_footer(drop_list_labels(walker.walk(tokens)))
+    items = _closing_footer(drop_calls_to_action(drop_list_labels(walker.walk(tokens))))
     title, meta = _front_matter(walker.front, walker.front_source, items)
     return assemble(items, title=title, meta=meta, fmt="markdown", path=path)
