@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from repurpose.commands._options import config_option, templates_option
 from repurpose.ui import state
 
 
@@ -26,17 +27,8 @@ def article_options(f):
                 help="Render threads for this platform only (repeatable; default: config).",
             ),
             click.option("--url", help="The article's public URL (overrides the article's own)."),
-            click.option(
-                "--templates",
-                type=click.Path(file_okay=False),
-                help="Folder of template overrides, searched before ./templates and the defaults.",
-            ),
-            click.option(
-                "--config",
-                "config_path",
-                type=click.Path(dir_okay=False),
-                help="repurpose.toml to use (default: ./repurpose.toml when present).",
-            ),
+            templates_option,
+            config_option,
             click.option(
                 "--format",
                 "fmt",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from repurpose.commands._options import config_option, templates_option
+
 
 @click.command(name="preview")
 @click.argument("article", metavar="ARTICLE", type=click.Path(dir_okay=False))
@@ -27,17 +29,8 @@ import click
     show_default=True,
     help="Open the preview in the default browser.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False),
-    help="Folder of template overrides, searched before ./templates and the defaults.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="repurpose.toml to use (default: ./repurpose.toml when present).",
-)
+@templates_option
+@config_option
 @click.option(
     "--db",
     metavar="URL",

@@ -6,16 +6,13 @@ import json
 
 import click
 
+from repurpose.commands._options import config_option
+
 STATES = ("scheduled", "sending", "sent", "failed", "cancelled", "skipped")
 
 
 def _store_options(f):
-    f = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False),
-        help="repurpose.toml to use (default: ./repurpose.toml when present).",
-    )(f)
+    f = config_option(f)
     f = click.option(
         "--db",
         metavar="URL",

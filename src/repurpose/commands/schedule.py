@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from repurpose.commands._options import config_option
+
 
 def _parse_now(value: str | None):
     if not value:
@@ -39,12 +41,7 @@ def _n(count: int, noun: str) -> str:
 @click.option(
     "--db", metavar="URL", help="Outbox database (default: outbox.db in config, or REPURPOSE_DB)."
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="repurpose.toml to use (default: ./repurpose.toml when present).",
-)
+@config_option
 @click.option(
     "--audience", metavar="CSV", help="Email recipients (email,name,…); overrides config."
 )
