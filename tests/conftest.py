@@ -33,6 +33,17 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+def save_as_editor(path: Path, text: str) -> None:
+    """Save as editors do: write a temporary file, then rename it over the old one (one change
+    for a watcher, never a half-written file), with an mtime newer by 2 s so that file systems
+    with coarse timestamps see the change too."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    st = path.stat() if path.exists() else tmp.stat()
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    os.replace(tmp, path)
+
+
 @dataclass
 class Result:
     code: int

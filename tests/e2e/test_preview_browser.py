@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CHROMIUM_ARGS, EXAMPLES, ROOT
+from tests.conftest import CHROMIUM_ARGS, EXAMPLES, ROOT, save_as_editor
 
 pytestmark = pytest.mark.browser
 
@@ -132,16 +132,6 @@ def stop(p: Preview) -> None:
         p.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         p.proc.kill()
-
-
-def bump(path: Path, text: str) -> None:
-    """Save as editors do: write a temporary file, then rename it over the old one (one change
-    for the watcher, never a half-written file), with an mtime clearly newer than before."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    st = path.stat() if path.exists() else tmp.stat()
-    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    os.replace(tmp, path)
 
 
 @pytest.fixture(scope="module")
@@ -348,7 +338,7 @@ def test_live_reload_after_saving_the_article(preview, page, workspace):
     timing = reload_after(
         page,
         preview,
-        lambda: bump(
+        lambda: save_as_editor(
             article, text.replace("Lantern 3.2: offline drafts", "Lantern 3.3: offline drafts")
         ),
     )
@@ -365,12 +355,14 @@ def test_live_reload_after_saving_the_config(preview, page, workspace):
     assert page.inner_text(".inbox-sender") == "Lantern News"
     text = config.read_text()
     timing = reload_after(
-        page, preview, lambda: bump(config, text.replace("Lantern News", "Lantern Weekly"))
+        page,
+        preview,
+        lambda: save_as_editor(config, text.replace("Lantern News", "Lantern Weekly")),
     )
     assert page.inner_text(".inbox-sender") == "Lantern Weekly"
     assert timing["overhead"] < RELOAD_BUDGET, timing
     # a broken config: the page says so and keeps the last good render; the server lives on
-    reload_after(page, preview, lambda: bump(config, "[email\nfrom_name = 'x'\n"))
+    reload_after(page, preview, lambda: save_as_editor(config, "[email\nfrom_name = 'x'\n"))
     panel = page.locator("#error-panel")
     expect(panel).to_contain_text("Config error")
     expect(panel).to_contain_text("repurpose.toml")
@@ -388,7 +380,7 @@ def test_template_change_and_error_panel(preview, page, workspace):
     timing = reload_after(
         page,
         preview,
-        lambda: bump(
+        lambda: save_as_editor(
             faq,
             '<section class="custom-faq">{% for item in faq.items %}<h3>Q: {{ item.question }}'
             "</h3><p>{{ item.answer }}</p>{% endfor %}</section>\n",
@@ -400,7 +392,9 @@ def test_template_change_and_error_panel(preview, page, workspace):
     assert timing["overhead"] < RELOAD_BUDGET, timing
     # an edit to that template
     text = faq.read_text()
-    timing = reload_after(page, preview, lambda: bump(faq, text.replace("Q: ", "Question: ")))
+    timing = reload_after(
+        page, preview, lambda: save_as_editor(faq, text.replace("Q: ", "Question: "))
+    )
     expect(page.frame_locator("#faq-frame").locator("section.custom-faq h3").first).to_contain_text(
         "Question: "
     )
@@ -409,7 +403,9 @@ def test_template_change_and_error_panel(preview, page, workspace):
     reload_after(
         page,
         preview,
-        lambda: bump(faq, "{% for item in faq.items %}<h3>{{ item.question }</h3>{% endfor %}\n"),
+        lambda: save_as_editor(
+            faq, "{% for item in faq.items %}<h3>{{ item.question }</h3>{% endfor %}\n"
+        ),
     )
     panel = page.locator("#error-panel")
     expect(panel).to_contain_text("Template error")

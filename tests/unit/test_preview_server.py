@@ -12,27 +12,16 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from repurpose.errors import RepurposeError
 from repurpose.preview.server import Options, export_static, make_server
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, save_as_editor
 
 ARTICLE = EXAMPLES / "product-update.md"
 # Generous: a loaded CI machine may be slow to render; the waits end as soon as the event comes.
 WAIT = 30.0
-
-
-def touch_later(path: Path, text: str) -> None:
-    """Save as editors do: write a temporary file, then rename it over the old one (one change
-    for the watcher, never a half-written file), with an mtime clearly newer than before."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    st = path.stat() if path.exists() else tmp.stat()
-    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    os.replace(tmp, path)
 
 
 @pytest.fixture
@@ -169,7 +158,7 @@ def test_events_announce_a_new_version_after_a_save(server, workspace):
     text = article.read_text()
     assert "Every spring we pick" in text
     t0 = time.monotonic()
-    touch_later(article, text.replace("Every spring we pick", "Every autumn we pick"))
+    save_as_editor(article, text.replace("Every spring we pick", "Every autumn we pick"))
     event, second = read_event(resp)
     elapsed = time.monotonic() - t0
     conn.close()
@@ -186,7 +175,7 @@ def test_template_error_shows_in_the_page_and_recovers(server, workspace):
     v0 = json.loads(raw_get(server, "/status.json")[2])["version"]
     (templates / "email").mkdir()
     broken = templates / "email" / "digest.mjml.j2"
-    touch_later(broken, "<mjml><mj-body>{% if %}</mj-body></mjml>\n")
+    save_as_editor(broken, "<mjml><mj-body>{% if %}</mj-body></mjml>\n")
     v1 = wait_version(server, v0)
     status, _, body = raw_get(server, "/")
     assert status == 200
@@ -202,7 +191,7 @@ def test_template_error_shows_in_the_page_and_recovers(server, workspace):
 def test_config_error_shows_in_the_page(server, workspace):
     _, _, _, config = workspace
     v0 = json.loads(raw_get(server, "/status.json")[2])["version"]
-    touch_later(config, "[brand\nname = 'x'\n")
+    save_as_editor(config, "[brand\nname = 'x'\n")
     wait_version(server, v0)
     body = raw_get(server, "/")[2]
     assert "Config error" in body and "malformed TOML" in body

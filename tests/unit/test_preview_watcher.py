@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 from repurpose.preview.watcher import Watcher, signature
-
-
-def _bump(path, text):
-    """Save as editors do (temporary file renamed over the old one): one change, never two, with
-    an mtime that differs even on file systems with coarse timestamps."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    st = path.stat() if path.exists() else tmp.stat()
-    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    os.replace(tmp, path)
-
+from tests.conftest import save_as_editor
 
 # Generous: the waits end on the event; only a broken watcher ever waits this long.
 WAIT = 30.0
@@ -34,7 +23,7 @@ def test_signature_sees_edits_new_and_removed_files(tmp_path):
     assert str(tdir / "digest.mjml.j2") in base
     assert base[str(tmp_path / "repurpose.toml")] == (-1, -1, -1)  # missing, still watched
 
-    _bump(article, "# B\n")
+    save_as_editor(article, "# B\n")
     s1 = signature(paths)
     assert s1 != base
     (tdir / "_new.mjml.j2").write_text("y")
@@ -62,7 +51,7 @@ def test_poll_calls_back_once_per_change(tmp_path):
     w = Watcher(lambda: [f], lambda: calls.append(1))
     w.snapshot()
     assert w.poll() is False and calls == []
-    _bump(f, "2")
+    save_as_editor(f, "2")
     assert w.poll() is True and calls == [1]
     assert w.poll() is False and calls == [1]
 
@@ -77,7 +66,7 @@ def test_watched_paths_can_change_between_polls(tmp_path):
     w.snapshot()
     current.append(b)  # e.g. repurpose.toml now names a templates folder
     assert w.poll() is True
-    _bump(b, "2")
+    save_as_editor(b, "2")
     assert w.poll() is True and len(calls) == 2
 
 
@@ -89,7 +78,7 @@ def test_thread_reports_a_save_within_a_second(tmp_path):
     w.start()  # the baseline is taken before start() returns
     try:
         t0 = time.monotonic()
-        _bump(f, "22")
+        save_as_editor(f, "22")
         assert seen.wait(WAIT), "the save was never reported"
         assert time.monotonic() - t0 < 1.0
     finally:
@@ -112,10 +101,10 @@ def test_a_failing_callback_does_not_stop_the_watcher(tmp_path):
     w = Watcher(lambda: [f], boom, interval=0.05)
     w.start()
     try:
-        _bump(f, "2")
+        save_as_editor(f, "2")
         with cond:
             assert cond.wait_for(lambda: len(calls) >= 1, WAIT)
-        _bump(f, "33")
+        save_as_editor(f, "33")
         with cond:
             assert cond.wait_for(lambda: len(calls) >= 2, WAIT)
         assert len(calls) == 2  # one call per save
