@@ -373,3 +373,97 @@ def test_faq_page_of_plain_question_lines():
     ]
     assert a.faq[1].answer.startswith("Yes. Add their name")
     check(a)
+
+
+# ---- other languages in Latin script ------------------------------------------------------------
+
+
+def test_french_scraped_article_with_furniture_before_and_after():
+    a = load("scraped-french.txt")
+    assert a.title == "Pourquoi les petites boulangeries résistent mieux que prévu"
+    assert str(a.published) == "2024-03-14"
+    assert headings(a) == [
+        (2, None),
+        (2, "Un pain qui change avec les saisons"),
+        (2, "Des horaires pensés pour le quartier"),
+        (3, "Ce que les clients disent"),
+        (2, "Une équipe stable"),
+    ]
+    paras = paragraphs(a)
+    assert len(paras) == 7
+    assert paras[0].startswith("Depuis trois ans")
+    assert paras[-1].startswith("Enfin, les boulangeries")
+    text = kept_text(a)
+    for furniture in (
+        "Accueil",
+        "Se connecter",
+        "Économie locale",
+        "Partager",
+        "À lire aussi",
+        "Le prix du blé",
+        "Commentaires",
+        "Envoyer",
+        "Tous droits",
+        "cookies",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_german_scraped_article_with_byline_and_furniture_before_and_after():
+    a = load("scraped-german.txt")
+    assert a.title == "Warum kleine Fahrradwerkstätten die Krise überstehen"
+    assert a.author == "Anna Keller"
+    assert str(a.published) == "2024-03-03"
+    assert headings(a) == [
+        (2, None),
+        (2, "Reparieren statt verkaufen"),
+        (2, "Termine, die zum Alltag passen"),
+        (2, "Ausbildung im eigenen Betrieb"),
+    ]
+    paras = paragraphs(a)
+    assert len(paras) == 7
+    assert paras[0].startswith("Seit Jahren heißt es")
+    assert paras[-1].startswith("Fast alle Inhaber")
+    text = kept_text(a)
+    for furniture in (
+        "Startseite",
+        "Anmelden",
+        "Newsletter",
+        "Teilen",
+        "Drucken",
+        "könnte Sie auch",
+        "Radwege",
+        "Kommentar",
+        "Absenden",
+        "Impressum",
+        "Stadtanzeiger",
+    ):
+        assert furniture not in text, furniture
+    check(a)
+
+
+def test_sentences_in_six_languages_are_prose_and_their_dates_are_read():
+    from repurpose.ingest import furniture as fu
+
+    sentences = {
+        "fr": "Les artisans expliquent ce succès par trois choix simples qui ne coûtent rien.",
+        "de": "Die Werkstätten verdienen ihr Geld nicht mit neuen Rädern, sondern mit Reparaturen.",
+        "es": "Los talleres ganan su dinero con las reparaciones y no con la venta de bicicletas.",
+        "it": "Le botteghe guadagnano con le riparazioni e non con la vendita delle biciclette.",
+        "pt": "As oficinas ganham dinheiro com os consertos e não com a venda de bicicletas.",
+        "nl": "De werkplaatsen verdienen hun geld met reparaties en niet met de verkoop van fietsen.",
+    }
+    for lang, sentence in sentences.items():
+        assert fu.stopword_ratio(fu.words(sentence)) >= 0.25, lang
+    # a menu in any of them is still no sentence
+    assert fu.stopword_ratio(fu.words("Accueil Actualités Économie Sport Culture")) < 0.15
+    for line, iso in (
+        ("Publié le 14 mars 2024", "2024-03-14"),
+        ("Veröffentlicht am 3. März 2024, 14:05 Uhr", "2024-03-03"),
+        ("Publicado el 5 de mayo de 2024", "2024-05-05"),
+        ("Pubblicato il 12 settembre 2023", "2023-09-12"),
+        ("Publicado em 7 de outubro de 2022", "2022-10-07"),
+        ("Gepubliceerd op 1 januari 2024", "2024-01-01"),
+    ):
+        assert str(fu.dateline(line)) == iso, line

@@ -174,12 +174,67 @@ def unlisted_script(tokens: list[str]) -> bool:
     return foreign * 2 > len(tokens)
 
 
+# Small stopword sets of other languages written in Latin script, so prose detection works on
+# French, German, Spanish, Italian, Portuguese and Dutch text too. Only for the prose test
+# (`stopword_ratio`); words that are also common English words are left out of them.
+_ENGLISH_TOO = _set("die war man hat den come son per era sin con me so also no op via sale")
+OTHER_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: _set(ws) - STOPWORDS - _ENGLISH_TOO
+    for lang, ws in {
+        "fr": "le la les un une des du de et ou mais donc car ni que qui quoi dont où ce cet "
+        "cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos votre vos il elle ils "
+        "elles on nous vous je tu se ne pas plus est sont été être avoir ont avait était sur "
+        "dans par pour avec sans sous entre vers chez au aux en y même aussi très comme si "
+        "tout tous toute toutes ces lui leur puis",
+        "de": "der die das den dem des ein eine einen einem einer eines und oder aber denn doch "
+        "ist sind war waren wird werden wurde hat haben hatte sich nicht kein keine auch noch "
+        "schon nur sehr mit von zu zum zur im am auf aus bei nach für über unter vor durch um "
+        "wie als wenn dass daß ob es er sie wir ihr ich du man sein seine ihre unser dieser "
+        "diese dieses was wer viele mehr",
+        "es": "el la los las un una unos unas y o pero que de del al en con por para sin sobre "
+        "entre es son fue era ser estar está están ha han se lo le les su sus mi mis nuestro "
+        "como más muy también ya cuando donde porque este esta estos estas ese esa hay",
+        "it": "il lo la i gli le un uno una e o ma che di del della dei delle da dal in con su "
+        "per tra fra è sono era essere ha hanno si non più molto anche come quando dove perché "
+        "questo questa quello quella al alla nel nella",
+        "pt": "o a os as um uma uns umas e ou mas que de do da dos das em no na nos nas por "
+        "para com sem sobre entre é são foi era ser estar está têm tem se não mais muito também "
+        "como quando onde porque este esta isso esse essa ao à",
+        "nl": "de het een en of maar dat die dit deze is zijn was waren wordt worden heeft "
+        "hebben had niet geen ook nog al zeer met van voor naar op aan uit bij door over onder "
+        "om als wanneer hoe wat wie ik je jij hij zij wij we ze u er te zo",
+    }.items()
+}
+_OTHER_LANGS: dict[str, int] = {}
+for _bit, _words_of in enumerate(OTHER_STOPWORDS.values()):
+    for _w in _words_of:
+        _OTHER_LANGS[_w] = _OTHER_LANGS.get(_w, 0) | (1 << _bit)
+# elided articles and pronouns: "l'équipe", "d'abord", "qu'il", "dell'anno", "c'è"
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|dell|nell|all|dall|sull|un)['’]", re.I)
+
+
 def stopword_ratio(tokens: list[str], lowered: list[str] | None = None) -> float:
-    """Share of stopwords among the tokens (pass `lowered`, the tokens lower-cased, if known)."""
+    """Share of stopwords among the tokens (pass `lowered`, the tokens lower-cased, if known).
+
+    English first; when that is low, the best of the other languages' sets (one pass): a French
+    or German sentence is as much a sentence as an English one."""
     if not tokens:
         return 0.0
     low = lowered if lowered is not None else [t.lower() for t in tokens]
-    return sum(1 for t in low if t in STOPWORDS) / len(tokens)
+    english = sum(1 for t in low if t in STOPWORDS) / len(tokens)
+    if english >= 0.25:
+        return english  # every caller's threshold is met: the other languages cannot matter
+    counts = [0] * len(OTHER_STOPWORDS)
+    elided = 0
+    for t in low:
+        mask = _OTHER_LANGS.get(t)
+        if mask:
+            for bit in range(len(counts)):
+                if mask >> bit & 1:
+                    counts[bit] += 1
+        elif "'" in t or "’" in t:
+            elided += bool(_ELISION.match(t))
+    return max(english, (max(counts) + elided) / len(tokens))
 
 
 _TEMPLATE_CHARS = frozenset("{}%[]<>_$")
@@ -349,11 +404,32 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Month names of other Latin-script languages (fr, de, es, it, pt, nl), written out in full:
+# "14 mars 2024", "14. März 2024", "14 de marzo de 2024", "3 maggio 2024".
+_OTHER_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+)
+_FOREIGN_MONTHS = {
+    name: k for names in _OTHER_MONTHS for k, name in enumerate(names.split(), 1)
+} | {"setiembre": 9}
+for _name, _num in _FOREIGN_MONTHS.items():
+    _MONTHS.setdefault(_name, _num)
+_FOREIGN_ALT = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + _FOREIGN_ALT + r")\.?"
+)
 _DATE_PATTERNS = (
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I),
     re.compile(
-        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})\b",
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?"
+        + _MONTH
+        + r",?\s+(?:de\s+|del\s+)?(?P<year>\d{4})\b",
         re.I,
     ),
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})\b"),
@@ -361,7 +437,13 @@ _DATE_PATTERNS = (
 _DATE_WORDS = re.compile(
     r"^(?:(?:published|posted|updated|last updated|date|on)\b:?\s*|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*|at\b|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|"
-    r"[ap]\.?m\.?|utc|gmt|[a-z]{2,4}t|[|•·,\-–—/()]|\s)+",
+    r"[ap]\.?m\.?|utc|gmt|[a-z]{2,4}t|[|•·,\-–—/()]|\s|"
+    # the same in other languages: "Publié le", "Veröffentlicht am", "Publicado el", weekdays
+    r"(?:publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|"
+    r"aggiornato|gepubliceerd|bijgewerkt|le|am|el|il|em|op|um|à|uhr|h)\b:?\s*|"
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag|lunes|martes|miércoles|jueves|viernes|sábado|"
+    r"domingo)\b,?\s*)+",
     re.I,
 )
 
@@ -400,7 +482,8 @@ def dateline(text: str) -> date | None:
 
 
 _BYLINE = re.compile(
-    r"^\s*(?i:by|written by|words by|posted by|author:?|reporting by)\s+"
+    r"^\s*(?i:by|written by|words by|posted by|author:?|reporting by|"
+    r"von|par|por|door|auteur:|autor:|autore:|geschrieben von|écrit par|escrito por)\s+"
     r"(?P<name>[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|da|del|van|von|der|la|le|bin|and|&))"
     r"{0,5})(?P<rest>.*)$",
     re.U,
