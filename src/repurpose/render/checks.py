@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from repurpose.config import Settings
+from repurpose.errors import CheckFailed
 from repurpose.merge import TOKEN, token
 from repurpose.render.core import EMAIL_MAX_BYTES, KB
 
@@ -205,3 +206,55 @@ def check_bundle(bundle, settings: Settings) -> list[Breach]:
         if value and not has_scheme(value):
             out.append(Breach("link-scheme", f"{key} has no scheme: {value!r}"))
     return out
+
+
+def _plural(count: int, noun: str, suffix: str = "s") -> str:
+    return f"{count} {noun}{'' if count == 1 else suffix}"
+
+
+@dataclass
+class CheckReport:
+    """The verdict of `repurpose check` over several articles: one line per breach, counts."""
+
+    lines: list[str]  # "PATH: [code] message", in article order
+    breaches: int
+    failed: int  # articles that did not render (their own error line was already shown)
+    articles: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.breaches or self.failed)
+
+    @property
+    def summary(self) -> str:
+        return f"ok: {_plural(self.articles, 'article')}, no breaches"
+
+    def raise_for_failure(self) -> None:
+        """CheckFailed naming the counts when anything broke. A single article that failed to
+        render raises nothing: its own error line says it all (exit_code is still 1)."""
+        if self.ok or (self.failed and not self.breaches and self.articles == 1):
+            return
+        parts = []
+        if self.breaches:
+            parts.append(_plural(self.breaches, "breach", "es"))
+        if self.failed:
+            parts.append(f"{_plural(self.failed, 'article')} failed to render")
+        raise CheckFailed(f"check failed: {', '.join(parts)}")
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+def check_outcomes(outcomes, settings: Settings) -> CheckReport:
+    """Check every rendered outcome (pipeline.build_many: .path, .bundle, .error)."""
+    lines: list[str] = []
+    breaches = 0
+    for outcome in outcomes:
+        if outcome.bundle is None:
+            continue
+        found = check_bundle(outcome.bundle, settings)
+        lines.extend(f"{outcome.path}: [{b.code}] {b.message}" for b in found)
+        breaches += len(found)
+    failed = sum(1 for o in outcomes if o.error)
+    return CheckReport(lines=lines, breaches=breaches, failed=failed, articles=len(outcomes))
