@@ -28,32 +28,6 @@ def _read_text(text: str | None) -> str:
     return text
 
 
-def _limits(options, chosen) -> dict[str, int]:
-    """--limit NAME=N / --limit N (the one chosen platform) as {platform name: limit}."""
-    from repurpose.errors import PlatformError
-    from repurpose.platforms import get_platform
-
-    out: dict[str, int] = {}
-    for option in options:
-        name, _, value = option.rpartition("=")
-        if not name:
-            if len(chosen) != 1:
-                raise PlatformError(
-                    f"--limit {option}: name the platform (e.g. --limit mastodon={option}) "
-                    "unless exactly one --platform is given"
-                )
-            name = chosen[0].name
-        try:
-            number = int(value)
-        except ValueError:
-            raise PlatformError(
-                f"--limit {option}: the limit must be a whole number, e.g. --limit mastodon=1000"
-            ) from None
-        platform = get_platform(name, limit=number)  # unknown name or limit < 1: one-line error
-        out[platform.name] = number
-    return out
-
-
 @click.command(name="count")
 @click.argument("text", required=False, metavar="[TEXT | -]")
 @click.option(
@@ -84,12 +58,10 @@ def command(text, names, as_json, config_path, limit_opts):
     """Count TEXT (or standard input) for each platform: length and limit; exit 1 when the
     text is over any limit."""
     from repurpose.config import load_settings
-    from repurpose.platforms import PLATFORMS, get_platform
+    from repurpose.platforms import choose_platforms
 
     settings = load_settings(config_path)
-    chosen = [get_platform(n) for n in (names or PLATFORMS)]  # unknown name: error, exit 1
-    limits = {**settings.social.limits, **_limits(limit_opts, chosen)}
-    chosen = [get_platform(p.name, limit=limits.get(p.name)) for p in chosen]
+    chosen = choose_platforms(names, limits=settings.social.limits, options=limit_opts)
     body = _read_text(text)
     reports = [p.report(body) for p in chosen]
     ok = all(r["fits"] for r in reports)

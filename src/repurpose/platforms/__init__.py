@@ -14,7 +14,9 @@ from repurpose.platforms.rules import (
     Platform,
     Threads,
     X,
+    choose_platforms,
     get_platform,
+    parse_limits,
 )
 from repurpose.platforms.split import SplitPost, split_thread
 
@@ -27,6 +29,8 @@ __all__ = [
     "SplitPost",
     "Threads",
     "X",
+    "choose_platforms",
     "get_platform",
+    "parse_limits",
     "split_thread",
 ]

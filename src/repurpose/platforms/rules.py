@@ -9,6 +9,7 @@ additive over words separated by whitespace, so the splitter can keep running to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
@@ -367,3 +368,41 @@ def get_platform(name: str, *, limit: int | None = None) -> Platform:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise PlatformError(f"limit for {key} must be a positive whole number, not {limit!r}")
     return _cached(key, limit)
+
+
+def parse_limits(options: Iterable[str], chosen: Sequence[Platform]) -> dict[str, int]:
+    """`--limit NAME=N` / `--limit N` (for the one chosen platform) as {platform name: limit}.
+    PlatformError (one line naming the option) for a bare N with several platforms, a limit that
+    is not a whole number, an unknown platform or a limit below 1."""
+    out: dict[str, int] = {}
+    for option in options:
+        name, _, value = option.rpartition("=")
+        if not name:
+            if len(chosen) != 1:
+                raise PlatformError(
+                    f"--limit {option}: name the platform (e.g. --limit mastodon={option}) "
+                    "unless exactly one --platform is given"
+                )
+            name = chosen[0].name
+        try:
+            number = int(value)
+        except ValueError:
+            raise PlatformError(
+                f"--limit {option}: the limit must be a whole number, e.g. --limit mastodon=1000"
+            ) from None
+        platform = get_platform(name, limit=number)  # unknown name or limit < 1: one-line error
+        out[platform.name] = number
+    return out
+
+
+def choose_platforms(
+    names: Iterable[str] = (),
+    *,
+    limits: Mapping[str, int] | None = None,
+    options: Iterable[str] = (),
+) -> list[Platform]:
+    """The platforms called `names` (default: all), each with its limit: `options` (`--limit`,
+    see parse_limits) over `limits` (e.g. repurpose.toml's social.limits) over the default."""
+    chosen = [get_platform(n) for n in (names or PLATFORMS)]
+    merged = {**(limits or {}), **parse_limits(options, chosen)}
+    return [get_platform(p.name, limit=merged.get(p.name)) for p in chosen]
