@@ -19,10 +19,6 @@ def _parse_now(value: str | None):
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 @click.command(name="schedule")
 @click.argument("article", metavar="ARTICLE")
 @click.option(
@@ -54,8 +50,8 @@ def command(article, calendar, start, dry_run, db, config_path, audience, now_):
     with the same calendar again adds nothing.
     """
     from repurpose.config import load_settings
+    from repurpose.schedule.report import plan_table, result_notes
     from repurpose.schedule.service import schedule_article
-    from repurpose.schedule.when import fmt_local, zone
     from repurpose.ui import info
 
     settings = load_settings(config_path)
@@ -69,39 +65,8 @@ def command(article, calendar, start, dry_run, db, config_path, audience, now_):
         dry_run=dry_run,
         now=_parse_now(now_),
     )
-    plan = result.plan
-    rows = [
-        (
-            fmt_local(r.at, zone(r.tz)),
-            r.channel if r.account == "default" else f"{r.channel}/{r.account}",
-            r.content,
-            _n(r.count, "recipient" if r.channel == "email" else "post"),
-            r.summary,
-            ""
-            if r.new == r.count
-            else ("already scheduled" if r.new == 0 else f"{r.count - r.new} already scheduled"),
-        )
-        for r in plan.rows
-    ]
-    heads = ("WHEN", "CHANNEL", "CONTENT", "ITEMS", "FIRST WORDS", "")
-    widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(heads)]
-    for row in (heads, *rows):
-        click.echo("  ".join(cell.ljust(widths[k]) for k, cell in enumerate(row)).rstrip())
-    total = len(plan.items)
-    if plan.suppressed:
-        info(f"{plan.suppressed} suppressed addresses left out")
-    if result.added is None:
-        info(f"dry run: {total} items planned ({plan.new_count} new); nothing written")
-    elif result.added.added == 0:
-        info(
-            f"nothing new: all {total} items of {plan.slug} on {plan.calendar} are already scheduled"
-        )
-    else:
-        notes = []
-        if result.added.revived:
-            notes.append(f"{result.added.revived} of them had been cancelled")
-        if result.added.existing:
-            notes.append(f"{result.added.existing} were already scheduled")
-        extra = f" ({'; '.join(notes)})" if notes else ""
-        info(f"scheduled {result.added.added} items for {plan.slug}{extra}")
+    for line in plan_table(result.plan):
+        click.echo(line)
+    for note in result_notes(result):
+        info(note)
     return 0
