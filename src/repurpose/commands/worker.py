@@ -51,11 +51,9 @@ def command(
     exits 0). With --until-idle it exits once nothing is due or in flight.
     """
     from repurpose.config import load_settings
-    from repurpose.deliver.base import CHANNELS, Registry
-    from repurpose.errors import ConfigError
     from repurpose.schedule.service import db_url
-    from repurpose.schedule.store import Outbox, mask_url
-    from repurpose.schedule.worker import Worker
+    from repurpose.schedule.store import mask_url
+    from repurpose.schedule.worker import start_worker
 
     settings = load_settings(config)
     url = db_url(settings, db)
@@ -66,36 +64,14 @@ def command(
     logger.setLevel(logging.WARNING if ui.state.quiet else logging.INFO)
     logger.propagate = False
 
-    for spec in resume:
-        if spec.partition(":")[0] not in CHANNELS:
-            raise ConfigError(f"--resume {spec}: unknown channel (known: {', '.join(CHANNELS)})")
-    outbox = Outbox.open(url)
-    for spec in resume:
-        channel, _, account = spec.partition(":")
-        if outbox.resume_channel(channel, account or "default"):
-            ui.info(f"{spec}: pause lifted")
-        else:
-            ui.warn(f"{spec}: was not paused")
-    for pause in outbox.paused_channels():
-        if pause["until"] is None:
-            ui.warn(
-                f"{pause['channel']} (account {pause['account']}) is paused: {pause['reason']}; "
-                f"run with --resume {pause['channel']} once fixed"
-            )
-    registry = Registry(settings)
-    worker = Worker(
-        outbox, settings, registry=registry, concurrency=concurrency, until_idle=until_idle
+    worker = start_worker(
+        url,
+        settings,
+        resume=resume,
+        concurrency=concurrency,
+        until_idle=until_idle,
+        notify=lambda level, text: {"info": ui.info, "warn": ui.warn}[level](text),
     )
-    for plan in registry.plans():
-        if plan.dry_run:
-            ui.info(
-                f"{plan.channel}: dry-run ({plan.reason}), writing to {settings.outbox.directory}/"
-            )
-        else:
-            ui.info(f"{plan.channel}: live, {plan.reason}")
-    dry = registry.dry_run_channels()
-    if dry and len(dry) == len(registry.plans()):
-        ui.warn("every channel is in dry-run: nothing leaves this machine")
 
     def _stop(signum, frame):
         ui.info(f"{signal.Signals(signum).name}: finishing what is in flight, then stopping")
@@ -107,7 +83,5 @@ def command(
     try:
         stats = worker.run()
     finally:
-        close = getattr(outbox, "close", None)
-        if close:
-            close()
+        worker.outbox.close()
     ui.info(f"worker stopped: {stats.summary()}")

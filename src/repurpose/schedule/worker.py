@@ -35,7 +35,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,11 +43,13 @@ from typing import Any
 
 from repurpose.config import Settings
 from repurpose.deliver.base import (
+    CHANNELS,
     AuthFailed,
     RateLimited,
     Registry,
     ensure_delivery_error,
 )
+from repurpose.errors import ConfigError
 
 log = logging.getLogger("repurpose.worker")
 
@@ -468,3 +470,84 @@ class Worker:
         if detail:
             parts.append(f"detail={self.registry.scrub(detail)!r}")
         log.info(" ".join(parts))
+
+
+# ---- starting a worker (what `repurpose worker` does before run()) ---------------------------
+
+Note = tuple[str, str]  # (level "info" | "warn", text) for the face to show
+
+
+def check_resume(specs: Sequence[str]) -> None:
+    """ConfigError for a `--resume CHANNEL[:ACCOUNT]` naming an unknown channel."""
+    for spec in specs:
+        if spec.partition(":")[0] not in CHANNELS:
+            raise ConfigError(f"--resume {spec}: unknown channel (known: {', '.join(CHANNELS)})")
+
+
+def lift_pauses(outbox: Any, specs: Sequence[str]) -> list[Note]:
+    """Lift the pauses named by `specs` (CHANNEL[:ACCOUNT], default account "default"), then a
+    warning for each channel still paused without an end (it waits for --resume)."""
+    notes: list[Note] = []
+    for spec in specs:
+        channel, _, account = spec.partition(":")
+        if outbox.resume_channel(channel, account or "default"):
+            notes.append(("info", f"{spec}: pause lifted"))
+        else:
+            notes.append(("warn", f"{spec}: was not paused"))
+    for pause in outbox.paused_channels():
+        if pause["until"] is None:
+            notes.append(
+                (
+                    "warn",
+                    f"{pause['channel']} (account {pause['account']}) is paused: "
+                    f"{pause['reason']}; run with --resume {pause['channel']} once fixed",
+                )
+            )
+    return notes
+
+
+def channel_notes(registry: Registry, outbox_dir: Any) -> list[Note]:
+    """Each channel's plan (live and how, or dry-run and why), and a warning when every channel
+    is in dry-run."""
+    plans = registry.plans()
+    notes: list[Note] = [
+        ("info", f"{p.channel}: dry-run ({p.reason}), writing to {outbox_dir}/")
+        if p.dry_run
+        else ("info", f"{p.channel}: live, {p.reason}")
+        for p in plans
+    ]
+    dry = registry.dry_run_channels()
+    if dry and len(dry) == len(plans):
+        notes.append(("warn", "every channel is in dry-run: nothing leaves this machine"))
+    return notes
+
+
+def start_worker(
+    url: str,
+    settings: Settings,
+    *,
+    resume: Sequence[str] = (),
+    concurrency: int = 1,
+    until_idle: bool = False,
+    notify: Callable[[str, str], None],
+) -> Worker:
+    """Check `resume`, open the outbox at `url`, lift the named pauses and build the Worker;
+    every note (pauses lifted or still in place, each channel's plan) goes to notify(level,
+    text) as it happens. The caller runs the worker and closes worker.outbox."""
+    from repurpose.schedule.store import Outbox
+
+    check_resume(resume)
+    outbox = Outbox.open(url)
+    try:
+        for level, text in lift_pauses(outbox, resume):
+            notify(level, text)
+        registry = Registry(settings)
+        worker = Worker(
+            outbox, settings, registry=registry, concurrency=concurrency, until_idle=until_idle
+        )
+        for level, text in channel_notes(registry, settings.outbox.directory):
+            notify(level, text)
+    except BaseException:
+        outbox.close()
+        raise
+    return worker
