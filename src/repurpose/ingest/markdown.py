@@ -1007,7 +1007,9 @@ def drop_calls_to_action(items: list[Any]) -> list[Any]:
     other content, is furniture: it is dropped, so it never becomes part of the last paragraph's
     section or of the last FAQ answer. The call phrases and their weighing are shared with the
     text reader (`furniture.call_to_action`). A paragraph right under a heading or a question is
-    that section's content or that question's answer, and stays."""
+    that section's content or that question's answer, and stays; one after a closed <details>
+    group or a definition list (FAQ items that are complete in themselves) does not. Shared by
+    the Markdown and HTML readers."""
     out: list[Any] = []
     for n, item in enumerate(items):
         prev = out[-1] if out else None
@@ -1016,7 +1018,7 @@ def drop_calls_to_action(items: list[Any]) -> list[Any]:
             isinstance(item, Block)
             and item.kind == "paragraph"
             and (
-                isinstance(prev, _Rule)
+                isinstance(prev, _Rule | Details | Definitions)
                 or (
                     isinstance(prev, Block)
                     and not (prev.kind == "paragraph" and prev.values["text"].endswith("?"))
