@@ -10,7 +10,11 @@ the Article. Around trafilatura it adds:
 * permalink marks ("¶", "#", headerlink anchors) removed from headings before extraction;
 * <details><summary> groups kept as groups (an FAQ item each when they are FAQ items);
 * link-only lines dropped; each block mapped back to the element it came from
-  (Source.path is the element's XPath in the page).
+  (Source.path is the element's XPath in the page);
+* as in the Markdown reader (shared helpers `markdown.drop_calls_to_action`,
+  `markdown.link_target`): a short call to action closing a section or the page is dropped with a
+  reason, and FAQ answers keep link addresses after link texts while sections keep the visible
+  text only.
 
 trafilatura and lxml are imported inside the functions, so importing this module is cheap.
 """
@@ -23,6 +27,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from repurpose.errors import InputError
+from repurpose.ingest.build import FAQ_ITEMS, FAQ_TEXT
 from repurpose.ingest.markdown import (
     _BADGE_SRC,
     Block,
@@ -33,7 +38,9 @@ from repurpose.ingest.markdown import (
     assemble,
     clean,
     clean_heading,
+    drop_calls_to_action,
     is_anchor_text,
+    link_target,
     parse_date,
 )
 from repurpose.model import Article, Source
@@ -176,7 +183,7 @@ def read(text: str, *, path: str | None = None) -> Article:
             "no article found (the page has only navigation or boilerplate)", path=name
         )
     walker = _Walker(index, details, base=meta.get("url"))
-    items = walker.walk(body)
+    items = drop_calls_to_action(walker.walk(body))
     if not _has_prose(items):
         raise InputError(
             "no article found (the page has only navigation or boilerplate)", path=name
@@ -595,8 +602,9 @@ def _code_lang(pre) -> str | None:
 # ---- walking trafilatura's tree ---------------------------------------------------------------
 
 
-def _text(el, *, keep_images: bool = False) -> str:
-    """Plain text of an output element; <lb/> is a space, nested lists are left out."""
+def _text(el, *, urls: bool = False) -> str:
+    """Plain text of an output element; <lb/> is a space, nested lists are left out (`urls`:
+    with each link's address after its text, for FAQ answers)."""
     parts: list[str] = []
 
     def visit(node, top: bool) -> None:
@@ -610,11 +618,43 @@ def _text(el, *, keep_images: bool = False) -> str:
             parts.append(node.text)
         for child in node:
             visit(child, False)
+        if urls and node.tag == "ref":
+            target = link_target(node.get("target") or "", clean(node.xpath("string()")))
+            if target:
+                parts.append(f" ({target})")
         if not top and node.tail:
             parts.append(node.tail)
 
     visit(el, True)
     return clean("".join(parts))
+
+
+def _page_text(el, *, urls: bool = False) -> str:
+    """text_content() of a page element (`urls`: with each <a href>'s address after its text)."""
+    if not urls:
+        return el.text_content()
+    parts: list[str] = []
+
+    def visit(node) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                visit(child)
+            parts.append(child.tail or "")
+        if node.tag == "a":
+            target = link_target(node.get("href") or "", clean(node.text_content()))
+            if target:
+                parts.append(f" ({target})")
+
+    visit(el)
+    return "".join(parts)
+
+
+def _with_faq_text(values: dict[str, Any], linked: str) -> dict[str, Any]:
+    """Block values plus the text with link addresses (FAQ_TEXT) when it differs."""
+    if linked and linked != values["text"]:
+        values[FAQ_TEXT] = linked
+    return values
 
 
 def _unmark(text: str) -> str:
@@ -674,11 +714,14 @@ class _Walker:
         if tag == "list":
             return self.list_(el)
         if tag == "quote":
-            paras = [_unmark(_text(p)) for p in el.iter("p")] or [_unmark(_text(el))]
+            ps = list(el.iter("p")) or [el]
+            paras = [_unmark(_text(p)) for p in ps]
             text = "\n\n".join(p for p in paras if p)
-            return (
-                [Block("quote", {"text": text}, self.src(paras[0]), parts=[paras])] if text else []
-            )
+            if not text:
+                return []
+            linked = "\n\n".join(p for p in (_unmark(_text(p, urls=True)) for p in ps) if p)
+            values = _with_faq_text({"text": text}, linked)
+            return [Block("quote", values, self.src(paras[0]), parts=[paras])]
         if tag == "code":
             code = "".join(el.itertext()).strip("\n")
             if not code.strip():
@@ -737,33 +780,47 @@ class _Walker:
             return [Drop(text[:200], "read-more or related link", self.src(text))]
         if text in self.index.captions.values():
             return images  # a figure caption already carried by its Image block
-        return [Block("paragraph", {"text": text}, self.src(text)), *images]
+        values = _with_faq_text({"text": text}, _unmark(_text(el, urls=True)))
+        return [Block("paragraph", values, self.src(text), links=bool(links)), *images]
 
     def list_(self, el) -> list[Any]:
         rend = el.get("rend") or "ul"
         if rend == "dl":
             pairs: list[tuple[str, list[str], Source]] = []
+            answers: list[list[str]] = []  # the definitions again, with link addresses
             for item in el.iterchildren("item"):
                 r = item.get("rend") or ""
                 text = _unmark(_text(item))
                 if r.startswith("dt"):
                     pairs.append((clean_heading(text), [], self.src(text)))
+                    answers.append([])
                 elif r.startswith("dd") and pairs:
-                    paras = [_unmark(_text(p)) for p in item.iterchildren("p")] or [text]
-                    pairs[-1][1].extend(p for p in paras if p)
-            return [Definitions([p for p in pairs if p[0]], pairs[0][2] if pairs else Source())]
+                    ps = list(item.iterchildren("p")) or [item]
+                    pairs[-1][1].extend(p for p in (_unmark(_text(p)) for p in ps) if p)
+                    answers[-1].extend(p for p in (_unmark(_text(p, urls=True)) for p in ps) if p)
+            kept = [k for k, p in enumerate(pairs) if p[0]]
+            return [
+                Definitions(
+                    [pairs[k] for k in kept],
+                    pairs[0][2] if pairs else Source(),
+                    answers=[answers[k] for k in kept],
+                )
+            ]
         entries: list[list[str]] = []
+        linked: list[str] = []  # each entry again, with link addresses
         link_only = True
         for item in el.iter("item"):
             text = _unmark(_text(item))
             if not text:
                 continue
-            paras = [_unmark(_text(p)) for p in item.iterchildren("p")] or [text]
-            entries.append([p for p in paras if p])
+            ps = list(item.iterchildren("p")) or [item]
+            paras = [p for p in (_unmark(_text(p)) for p in ps) if p]
+            if paras:
+                entries.append(paras)
+                linked.append(" ".join(p for p in (_unmark(_text(p, urls=True)) for p in ps) if p))
             links = _link_text(item)
             if not (links and _only_separators(text, links)):
                 link_only = False
-        entries = [e for e in entries if e]
         if not entries:
             return []
         items = tuple(" ".join(e) for e in entries)
@@ -773,8 +830,10 @@ class _Walker:
         if link_only:
             reason = "link-only list (navigation or related links)"
             return [Drop(" | ".join(items)[:200], reason, src)]
-        ordered = rend.startswith("ol")
-        return [Block("list", {"items": items, "ordered": ordered}, src, parts=entries)]
+        values: dict[str, Any] = {"items": items, "ordered": rend.startswith("ol")}
+        if tuple(linked) != items:
+            values[FAQ_ITEMS] = tuple(linked)
+        return [Block("list", values, src, parts=entries)]
 
     def details_item(self, el, path: str) -> Details:
         summary_el = el.find("summary")
@@ -813,19 +872,28 @@ def _only_separators(text: str, links: str) -> bool:
 
 
 def _plain_walk(el, path: str) -> list[Any]:
-    """Blocks inside a <details> body (our own small walk of the original elements)."""
+    """Blocks inside a <details> body (our own small walk of the original elements); paragraphs
+    and lists also carry their text with link addresses, for FAQ answers."""
     items: list[Any] = []
-    loose: list[str] = [el.text or ""]
+    loose: list[tuple[str, str]] = [(el.text or "", el.text or "")]  # (text, with addresses)
+
+    def paragraph(node, sub: str) -> None:
+        text = clean(node.text_content())
+        if text:
+            values = _with_faq_text({"text": text}, clean(_page_text(node, urls=True)))
+            items.append(Block("paragraph", values, Source(path=sub)))
 
     def flush() -> None:
-        text = clean("".join(loose))
+        text = clean("".join(t for t, _ in loose))
         if text:
-            items.append(Block("paragraph", {"text": text}, Source(path=path)))
+            values = _with_faq_text({"text": text}, clean("".join(u for _, u in loose)))
+            items.append(Block("paragraph", values, Source(path=path)))
         loose.clear()
 
     for child in el:
+        tail = child.tail or ""
         if not isinstance(child.tag, str):
-            loose.append(child.tail or "")
+            loose.append((tail, tail))
             continue
         tag = child.tag.lower()
         sub = f"{path}/{tag}"
@@ -840,24 +908,20 @@ def _plain_walk(el, path: str) -> list[Any]:
                 if inner and tag != "p":
                     items.extend(_plain_walk(child, sub))
                 else:
-                    text = clean(child.text_content())
-                    if text:
-                        items.append(Block("paragraph", {"text": text}, Source(path=sub)))
+                    paragraph(child, sub)
             else:
-                loose.append(child.text_content())
+                loose.append((child.text_content(), _page_text(child, urls=True)))
         elif tag in ("ul", "ol"):
             flush()
-            entries = [clean(li.text_content()) for li in child.iter("li")]
-            entries = [e for e in entries if e]
-            if entries:
-                items.append(
-                    Block(
-                        "list",
-                        {"items": tuple(entries), "ordered": tag == "ol"},
-                        Source(path=sub),
-                        parts=[[e] for e in entries],
-                    )
-                )
+            lis = [(clean(li.text_content()), li) for li in child.iter("li")]
+            lis = [(e, li) for e, li in lis if e]
+            if lis:
+                entries = tuple(e for e, _ in lis)
+                values: dict[str, Any] = {"items": entries, "ordered": tag == "ol"}
+                linked = tuple(clean(_page_text(li, urls=True)) for _, li in lis)
+                if linked != entries:
+                    values[FAQ_ITEMS] = linked
+                items.append(Block("list", values, Source(path=sub), parts=[[e] for e in entries]))
         elif tag == "pre":
             flush()
             code = child.text_content().strip("\n")
@@ -869,7 +933,8 @@ def _plain_walk(el, path: str) -> list[Any]:
             flush()
             text = clean(child.text_content())
             if text:
-                items.append(Block("quote", {"text": text}, Source(path=sub)))
+                values = _with_faq_text({"text": text}, clean(_page_text(child, urls=True)))
+                items.append(Block("quote", values, Source(path=sub)))
         elif tag == "details":
             flush()
             s = child.find("summary")
@@ -889,7 +954,7 @@ def _plain_walk(el, path: str) -> list[Any]:
                     Block("image", {"src": child.get("src"), "alt": alt}, Source(path=sub))
                 )
         elif tag not in ("script", "style", "button", "form"):
-            loose.append(child.text_content())
-        loose.append(child.tail or "")
+            loose.append((child.text_content(), _page_text(child, urls=True)))
+        loose.append((tail, tail))
     flush()
     return items
