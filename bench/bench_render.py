@@ -24,9 +24,8 @@ HEAVY = (
 
 
 def p1_render_in_process(runs: int = 60) -> list[Row]:
-    from repurpose.pipeline import build
-
     from repurpose.config import Settings
+    from repurpose.pipeline import build
 
     article = str(reference_article())
     settings = Settings()
