@@ -26,8 +26,8 @@ test: $(STAMP)
 	@. scripts/test-services.sh && $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/lint-imports --no-cache
 
 fmt: $(STAMP)
