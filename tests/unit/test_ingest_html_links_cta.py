@@ -55,10 +55,11 @@ def test_details_faq_answers_keep_link_addresses():
         "Where does the migration script live?": (
             "It is public at github.com/lanternfish/wiki-export under the MIT licence."
         ),
-        # a mail link shows the bare address; a site-relative link has no address to show
+        # a mail link shows the bare address; a site-relative link is resolved against the
+        # page's canonical address
         "Who do I ask when a page is wrong?": (
             "Write to the docs team (docs@lanternfish.example) or open an issue on the handbook "
-            "tracker.\n\n"
+            "tracker (https://notes.lanternfish.example/handbook/issues).\n\n"
             "- Urgent fixes: the docs channel (https://chat.lanternfish.example/docs)\n"
             "- Everything else: a pull request"
         ),

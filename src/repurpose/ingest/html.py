@@ -40,6 +40,7 @@ from repurpose.ingest.markdown import (
     clean_heading,
     drop_calls_to_action,
     is_anchor_text,
+    link_base,
     link_target,
     parse_date,
 )
@@ -183,7 +184,8 @@ def read(text: str, *, path: str | None = None) -> Article:
             "no article found (the page has only navigation or boilerplate)", path=name
         )
     walker = _Walker(index, details, base=meta.get("url"))
-    items = drop_calls_to_action(walker.walk(body))
+    with link_base(meta.get("url")):  # FAQ answers: site-relative links get absolute addresses
+        items = drop_calls_to_action(walker.walk(body))
     if not _has_prose(items):
         raise InputError(
             "no article found (the page has only navigation or boilerplate)", path=name

@@ -11,10 +11,14 @@ and link-only lines are dropped with a reason (visible in `repurpose inspect`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 from repurpose.errors import InputError
 from repurpose.ingest import furniture as fu
@@ -386,16 +390,41 @@ class _Inline:
         return self.linked or self.text
 
 
+# The article's own address (front matter url/canonical, the HTML canonical link or og:url)
+# while a reader walks it: site-relative links are resolved against it (`link_base`).
+_LINK_BASE: ContextVar[str | None] = ContextVar("link_base", default=None)
+_WEB = re.compile(r"^https?://[^\s/]+\.[^\s]", re.I)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
+
+
+@contextmanager
+def link_base(url: str | None) -> Iterator[None]:
+    """Within the block, `link_target` resolves site-relative links against `url` (when it is
+    an absolute web address; otherwise they keep only their text, as without a base)."""
+    token = _LINK_BASE.set(url if url and _WEB.match(url) else None)
+    try:
+        yield
+    finally:
+        _LINK_BASE.reset(token)
+
+
 def link_target(href: str, label: str) -> str | None:
-    """The address to show after a link's text, or None: only absolute web and mail addresses,
-    and only when the text does not already say it ("example.com" for https://example.com/)."""
+    """The address to show after a link's text, or None: only web and mail addresses, and only
+    when the text does not already say it ("example.com" for https://example.com/). A
+    site-relative link ("/docs/start", "../faq") counts when the article's address is known
+    (`link_base`), resolved against it; links within the page ("#top") never do."""
     href = href.strip()
     if href.lower().startswith("mailto:"):
         href = href[7:].split("?", 1)[0]
         if "@" not in href:
             return None
-    elif not re.match(r"^https?://[^\s/]+\.[^\s]", href, re.I):
-        return None
+    elif not _WEB.match(href):
+        base = _LINK_BASE.get()
+        if base is None or not href or href.startswith("#") or _SCHEME.match(href):
+            return None
+        href = urljoin(base, href)
+        if not _WEB.match(href):
+            return None
 
     def bare(u: str) -> str:
         return re.sub(r"^(?:https?://|mailto:)?(?:www\.)?", "", u.strip().lower()).rstrip("/")
@@ -1037,7 +1066,12 @@ def drop_calls_to_action(items: list[Any]) -> list[Any]:
 def read(text: str, *, path: str | None = None) -> Article:
     """Markdown text → Article (front matter metadata, H1 title, sections, FAQ)."""
     tokens = _parser().parse(text)
-    walker = _Walker()
-    items = _closing_footer(drop_calls_to_action(drop_list_labels(walker.walk(tokens))))
-    title, meta = _front_matter(walker.front, walker.front_source, items)
+    front = next((t for t in tokens if t.type == "front_matter"), None)
+    bad_front: list[Any] = []
+    title, meta = _front_matter(
+        front.content if front else None, _src(front) if front else Source(), bad_front
+    )
+    with link_base(meta.get("url")):
+        items = _closing_footer(drop_calls_to_action(drop_list_labels(_Walker().walk(tokens))))
+    items[0:0] = bad_front
     return assemble(items, title=title, meta=meta, fmt="markdown", path=path)
