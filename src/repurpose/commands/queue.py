@@ -31,35 +31,10 @@ def _open(db, config_path):
     return Outbox.open(db)
 
 
-class _LocalTimes:
-    """'Tue 2030-03-26 09:00 CET' for a UTC instant in an item's timezone; zones and the
-    formatted text of each (instant, zone) are looked up once (a listing repeats them a lot)."""
-
-    def __init__(self):
-        self.zones: dict = {}
-        self.done: dict = {}
-
-    def __call__(self, dt, tz_name: str) -> str:
-        key = (dt, tz_name)
-        text = self.done.get(key)
-        if text is None:
-            text = self.done[key] = self._format(dt, tz_name)
-        return text
-
-    def _format(self, dt, tz_name: str) -> str:
-        from repurpose.schedule.when import WhenError, fmt_local, zone
-
-        tz = self.zones.get(tz_name)
-        if tz is None:
-            try:
-                tz = self.zones[tz_name] = zone(tz_name)
-            except WhenError:
-                return dt.isoformat()
-        return fmt_local(dt, tz)
-
-
 def _local(dt, tz_name: str) -> str:
-    return _LocalTimes()(dt, tz_name)
+    from repurpose.schedule.report import LocalTimes
+
+    return LocalTimes()(dt, tz_name)
 
 
 def _thread_rest(ids) -> str:
@@ -110,32 +85,9 @@ def list_(status, article, limit, as_json, db, config_path):
 
         info("the outbox has no matching items")
         return 0
-    rows = [("ID", "DUE", "STATE", "CHANNEL", "CONTENT", "TO/#", "FIRST WORDS")]
-    local = _LocalTimes()
-    for it in items:
-        who = it.recipient or (f"#{it.position + 1}" if it.position is not None else "")
-        rows.append(
-            (
-                str(it.id),
-                local(it.due_at, it.tz),
-                it.state,
-                it.channel if it.account == "default" else f"{it.channel}/{it.account}",
-                it.content or it.kind,
-                who,
-                it.summary or "",
-            )
-        )
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]) - 1)]
-    click.echo(
-        "\n".join(
-            "  ".join(
-                [r[0].rjust(widths[0])]
-                + [c.ljust(widths[k + 1]) for k, c in enumerate(r[1:-1])]
-                + [r[-1]]
-            ).rstrip()
-            for r in rows
-        )
-    )
+    from repurpose.schedule.report import queue_table
+
+    click.echo("\n".join(queue_table(items)))
     return 0
 
 

@@ -1,26 +1,80 @@
-"""What `repurpose schedule` prints: the plan as an aligned table, then what happened.
+"""What `repurpose schedule` and `repurpose queue list` print: the plan or the outbox as an
+aligned table, then what happened.
 
 Pure text: the faces print these lines (the table on stdout, the notes through ui.info)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 
 from repurpose.schedule.plan import Plan
-from repurpose.schedule.when import fmt_local, zone
+from repurpose.schedule.when import WhenError, fmt_local, zone
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def table(heads: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Columns padded to their widest cell, two spaces apart, no trailing spaces."""
+def table(
+    heads: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()
+) -> list[str]:
+    """Columns padded to their widest cell, two spaces apart, no trailing spaces; the columns
+    whose indexes are in `right` (numbers) are aligned right, the others left."""
     widths = [max([len(h), *(len(row[k]) for row in rows)]) for k, h in enumerate(heads)]
     return [
-        "  ".join(cell.ljust(widths[k]) for k, cell in enumerate(row)).rstrip()
+        "  ".join(
+            cell.rjust(widths[k]) if k in right else cell.ljust(widths[k])
+            for k, cell in enumerate(row)
+        ).rstrip()
         for row in (heads, *rows)
     ]
+
+
+class LocalTimes:
+    """'Tue 2030-03-26 09:00 CET' for a UTC instant in an item's timezone (ISO 8601 in UTC
+    when the zone is unknown); zones and the text of each (instant, zone) are looked up once
+    (a listing repeats them a lot)."""
+
+    def __init__(self) -> None:
+        self.zones: dict = {}
+        self.done: dict[tuple[datetime, str], str] = {}
+
+    def __call__(self, dt: datetime, tz_name: str) -> str:
+        key = (dt, tz_name)
+        text = self.done.get(key)
+        if text is None:
+            text = self.done[key] = self._format(dt, tz_name)
+        return text
+
+    def _format(self, dt: datetime, tz_name: str) -> str:
+        tz = self.zones.get(tz_name)
+        if tz is None:
+            try:
+                tz = self.zones[tz_name] = zone(tz_name)
+            except WhenError:
+                return dt.isoformat()
+        return fmt_local(dt, tz)
+
+
+def queue_table(items: Iterable) -> list[str]:
+    """`queue list`: ID (right-aligned), DUE (local time), STATE, CHANNEL[/account], CONTENT,
+    TO/# (recipient, or the post's place in its thread), FIRST WORDS; items as store.ItemView."""
+    local = LocalTimes()
+    rows = [
+        (
+            str(it.id),
+            local(it.due_at, it.tz),
+            it.state,
+            it.channel if it.account == "default" else f"{it.channel}/{it.account}",
+            it.content or it.kind,
+            it.recipient or (f"#{it.position + 1}" if it.position is not None else ""),
+            it.summary or "",
+        )
+        for it in items
+    ]
+    heads = ("ID", "DUE", "STATE", "CHANNEL", "CONTENT", "TO/#", "FIRST WORDS")
+    return table(heads, rows, right={0})
 
 
 def plan_table(plan: Plan) -> list[str]:
