@@ -58,7 +58,7 @@ def command(text, names, as_json, config_path, limit_opts):
     """Count TEXT (or standard input) for each platform: length and limit; exit 1 when the
     text is over any limit."""
     from repurpose.config import load_settings
-    from repurpose.platforms import choose_platforms
+    from repurpose.platforms import choose_platforms, count_lines
 
     settings = load_settings(config_path)
     chosen = choose_platforms(names, limits=settings.social.limits, options=limit_opts)
@@ -68,12 +68,5 @@ def command(text, names, as_json, config_path, limit_opts):
     if as_json:
         click.echo(json.dumps({"fits": ok, "platforms": reports}, ensure_ascii=False, indent=2))
     else:
-        width = max(len(r["label"]) for r in reports)
-        for r in reports:
-            status = "ok" if r["fits"] else "OVER: " + "; ".join(r["problems"])
-            extra = f", {r['bytes']}/{r['byte_limit']} bytes" if "bytes" in r else ""
-            click.echo(
-                f"{r['label']:<{width}}  {r['length']:>6} / {r['limit']:<6} {r['unit']}{extra}"
-                f"  {status}"
-            )
+        click.echo("\n".join(count_lines(reports)))
     return 0 if ok else 1

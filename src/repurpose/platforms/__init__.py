@@ -15,6 +15,7 @@ from repurpose.platforms.rules import (
     Threads,
     X,
     choose_platforms,
+    count_lines,
     get_platform,
     parse_limits,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Threads",
     "X",
     "choose_platforms",
+    "count_lines",
     "get_platform",
     "parse_limits",
     "split_thread",

@@ -395,6 +395,22 @@ def parse_limits(options: Iterable[str], chosen: Sequence[Platform]) -> dict[str
     return out
 
 
+def count_lines(reports: Sequence[Mapping]) -> list[str]:
+    """`repurpose count`'s text: one line per Platform.report(), labels padded to the longest,
+    length and limit in columns, bytes where the platform has a byte limit, then "ok" or
+    "OVER: " and the problems."""
+    width = max((len(r["label"]) for r in reports), default=0)
+    lines = []
+    for r in reports:
+        status = "ok" if r["fits"] else "OVER: " + "; ".join(r["problems"])
+        extra = f", {r['bytes']}/{r['byte_limit']} bytes" if "bytes" in r else ""
+        lines.append(
+            f"{r['label']:<{width}}  {r['length']:>6} / {r['limit']:<6} {r['unit']}{extra}"
+            f"  {status}"
+        )
+    return lines
+
+
 def choose_platforms(
     names: Iterable[str] = (),
     *,
