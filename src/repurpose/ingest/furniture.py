@@ -335,6 +335,11 @@ _CTA = re.compile(
     r"|^\W*questions\?",
     re.I,
 )
+# every phrase of _CTA holds one of these words: lines without any need no regex scan
+CTA_TRIGGERS = _set(
+    "thanks thank hit reply forward share pass click subscribe sign follow download email e-mail "
+    "contact ping write reach get let tell drop join see until stay questions"
+)
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z_]\w{1,30}\b")
 
 
@@ -350,6 +355,21 @@ def call_to_action(text: str, *, linked: bool = False) -> int:
         return 0
     contact = linked or bool(_HANDLE.search(text)) or link_density(text) > 0
     return hits + contact
+
+
+# Words that chain the steps of instructions: "… then connect", "afterwards, open".
+_SEQUENCE = _set("then afterwards")
+
+
+def opens_with_call(text: str) -> bool:
+    """A short single call that opens with its call phrase and is not a step of instructions:
+    "Download our free guide to …", "Follow us on …", "Subscribe to our newsletter." — but not
+    "Download our app, then open Settings." (a how-to step). Callers weigh it with position."""
+    t = text.lstrip("\"'“‘([ ")
+    if len(t) > 200 or not _CTA.match(t):
+        return False
+    toks = [w.lower() for w in words(t)]
+    return len(toks) <= 20 and _SEQUENCE.isdisjoint(toks)
 
 
 _VALEDICTION = re.compile(

@@ -86,6 +86,7 @@ class Unit:
     byline: tuple[str, date | None] | None = None
     group: int = -1  # list group index
     score: float = 0.0
+    note: str = ""  # the reason it is dropped, when a rule decided it in its own words
 
     @property
     def n(self) -> int:
@@ -517,6 +518,8 @@ def _resumes(units: list[Unit], k: int, e: int) -> bool:
 def _related_list(units: list[Unit], k: int) -> None:
     """The headlines under a mid-article "Related" line, up to the next paragraph, are its list;
     the last one stays a heading when the paragraph under it uses its words."""
+    if fu.opens_with_call(units[k].text) or fu.call_to_action(units[k].text) >= 2:
+        return  # "Subscribe for more stories like this.": a call (see _section_calls), no list
     j = k + 1
     while j < len(units) and units[j].kind in (HEADING, SHORT, MENU, LIST, FURNITURE):
         j += 1
@@ -666,6 +669,104 @@ def _sign_off(units: list[Unit], s: int, e: int) -> int:
     return e
 
 
+_CALL_KINDS = (PROSE, SHORT, HEADING)
+_CONTENT_KINDS = (PROSE, LIST, QUOTE, SHORT)
+
+
+def _section_calls(units: list[Unit], s: int, e: int) -> None:
+    """Short calls to action closing a section inside the article ("Subscribe to our newsletter
+    …", "Download our free guide to …", "Follow us on …" between two sections), as the Markdown
+    and HTML readers drop them: a run of short paragraphs, each a call (two call phrases, or one
+    with a way to act, or one opening a single short sentence that is no step of instructions),
+    after other content of its section and right before the next heading or the end of the
+    text. A paragraph right under its heading is that section's content and stays, and so does
+    anything in an FAQ (under a question or an FAQ heading)."""
+
+    calls: dict[int, bool] = {}
+
+    def is_call(k: int) -> bool:
+        if k not in calls:
+            calls[k] = _is_call(k)
+        return calls[k]
+
+    def _is_call(k: int) -> bool:
+        u = units[k]
+        if u.marker or u.n > 45 or u.kind == QUOTE or fu.CTA_TRIGGERS.isdisjoint(u.low):
+            return False
+        if u.kind == FURNITURE and not (  # a lone prompt line; a widget box keeps its reason
+            u.cue and u.cue.kind in ("subscribe", "share", "related") and _alone(units, k)
+        ):
+            return False
+        if u.kind not in (*_CALL_KINDS, FURNITURE):
+            return False
+        if fu.opens_with_call(u.text):
+            return True
+        # two call phrases, or one and a way to act: two trigger words, or an address
+        few = sum(t in fu.CTA_TRIGGERS for t in u.low) < 2
+        if few and "@" not in u.text and not fu.link_density(u.text):
+            return False
+        return fu.call_to_action(u.text) >= 2
+
+    heading: Unit | None = None
+    i = s
+    while i <= e:
+        u = units[i]
+        if u.kind == HEADING and (not is_call(i) or _heads_section(units, i, e)):
+            heading = u  # "Get in Touch" spaced like the other section headings: its section
+            i += 1
+            continue
+        if not is_call(i):
+            i += 1
+            continue
+        j = i
+        while j + 1 <= e and (is_call(j + 1) or units[j + 1].kind in (PLACEHOLDER, MENU)):
+            if units[j + 1].kind == HEADING and _heads_section(units, j + 1, e):
+                break  # the next section starts
+            j += 1
+        prev = next(
+            (
+                units[k]
+                for k in range(i - 1, s - 1, -1)
+                if units[k].kind in (*_CONTENT_KINDS, HEADING, DATE, BYLINE)
+            ),
+            None,
+        )
+        nxt = next(
+            (
+                units[k]
+                for k in range(j + 1, e + 1)
+                if units[k].kind not in (FURNITURE, PLACEHOLDER, MENU)
+            ),
+            None,
+        )
+        in_faq = heading is not None and (
+            heading.body.endswith("?") or is_faq_heading(heading.body)
+        )
+        closes = nxt is None or nxt.kind == HEADING
+        if (
+            closes
+            and not in_faq
+            and prev is not None
+            and prev.kind in _CONTENT_KINDS
+            and not prev.body.endswith("?")
+            and not is_q_line(prev.text)
+        ):
+            where = "at the end of the article" if nxt is None else "at the end of a section"
+            for k in range(i, j + 1):
+                if is_call(k):
+                    v = units[k]
+                    v.kind, v.cue, v.score = FURNITURE, fu.Cue("cta", 1.0), -8.0
+                    v.note = f"{fu.REASONS['cta']} {where}"
+        i = j + 1
+
+
+def _heads_section(units: list[Unit], i: int, e: int) -> bool:
+    """The heading-like line units[i] has at least the blank lines before it that the next
+    heading of the main run has (the page's section rhythm): a heading, not a lone call line."""
+    nxt = next((u for u in units[i + 1 : e + 1] if u.kind == HEADING), None)
+    return nxt is None or units[i].gap >= nxt.gap
+
+
 def _pick_title(
     units: list[Unit], lead: list[int], s: int, e: int, vocab: set[str] | None = None
 ) -> int | None:
@@ -755,6 +856,8 @@ def _levels(units: list[Unit], heads: list[int], others: list[int]) -> dict[int,
 
 
 def _reason(u: Unit, where: str) -> str:
+    if u.note:
+        return u.note
     if u.kind == PLACEHOLDER:
         return "template placeholder"
     if u.kind == MENU:
@@ -779,6 +882,7 @@ def read(text: str, *, path: str | None = None) -> Article:
         raise InputError("no article found: no paragraph of prose in the text", path=name)
     s, e = run
     e = _sign_off(units, s, e)
+    _section_calls(units, s, e)
     draft = ArticleDraft(format="text", source_path=path)
 
     vocab = _body_vocab(units, s, e)
