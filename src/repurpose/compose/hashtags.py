@@ -91,7 +91,8 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
         if "'" in s or "’" in s:
             toks = [_clean(t) for t in toks]
         tokens.append(toks)
-    lower_words = {t.lower() for toks in tokens for t in toks if t[0].islower()}
+    vocab = set().union(*tokens)  # each distinct word judged once
+    lower_words = {t.lower() for t in vocab if t[0].islower()}
 
     names: Counter[str] = Counter()
     display: dict[str, str] = {}
@@ -103,7 +104,8 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
             words = m.group(0).split()
             if apostrophe:
                 words = [_clean(w) for w in words]
-            opening = m.start() == 0 or s[: m.start()].rstrip().endswith((":", "“", '"'))
+            start = m.start()
+            opening = start == 0 or s[:start].rstrip().endswith((":", "“", '"'))
             if not opening:
                 mid_caps.update(words)
             runs.append((words, opening))
@@ -118,35 +120,40 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
                 and (words[0].lower() in lower_words or words[0] not in mid_caps)
             ):
                 words = words[1:]
-        words = [w for w in words if not _is_common(w) or _acronym(w)]
-        # A name is a run of words none of which appears in lower case elsewhere.
-        words = [w for w in words if _acronym(w) or w.lower() not in lower_words]
+        # A name is a run of words none of which is a common word or appears in lower case
+        # elsewhere (acronyms always count).
+        words = [w for w in words if _acronym(w) or not (_is_common(w) or w.lower() in lower_words)]
         if not words:
             continue
         if len(words) > 3:
             words = words[:3]
-        key = " ".join(w.lower() for w in words)
+        key = " ".join(words).lower()
         names[key] += 1
         display.setdefault(key, " ".join(words))
 
+    # two content words side by side; each distinct word judged and stemmed once: its stem, or
+    # None when it breaks a phrase (a common word, a number, an adverb such as "fully remote",
+    # which makes a poor tag)
+    content = {
+        t: None
+        if _is_common(t) or t.isdigit() or (len(t) > 4 and t.lower().endswith("ly"))
+        else stem(t)
+        for t in vocab
+    }
     phrases: Counter[str] = Counter()
     for toks in tokens:
-        # two content words side by side; each word judged and stemmed once
-        prev: tuple[str, str] | None = None
+        prev = prev_st = None
         for t in toks:
-            if _is_common(t) or t.isdigit():
-                prev = None
+            st = content[t]
+            if st is None:
+                prev_st = None
                 continue
-            if len(t) > 4 and t.lower().endswith("ly"):
-                prev = None  # an adverb ("fully remote") makes a poor tag
-                continue
-            st = stem(t)
-            if prev is not None:
-                key = f"{prev[1]} {st}"
+            if prev_st is not None:
+                key = f"{prev_st} {st}"
                 phrases[key] += 1
                 if key not in display:
-                    display[key] = f"{prev[0]} {t}"
-            prev = (t, st)
+                    display[key] = f"{prev} {t}"
+            prev, prev_st = t, st
 
     title = article.title.lower()
     scored: list[tuple[float, int, str]] = []

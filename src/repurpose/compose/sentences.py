@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from repurpose.model import Code, ListBlock, Paragraph, Quote, Section, count_words
 
@@ -57,8 +58,11 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _OPENING = re.compile(r"^[\"'“‘(\[]*(\S+)")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -291,7 +295,11 @@ def leans_back(sentence: str) -> bool:
     ("Teams that follow these steps …")."""
     if opens_with_reference(sentence):
         return True
-    words = [m.group(0).lower() for m in _FIRST_WORDS.finditer(sentence[:80])][:7]
+    head = sentence[:80]
+    low = head.lower()
+    if not ("they" in low or "them" in low or "these" in low or "those" in low):
+        return False  # a cheap test first: none of the words below appears
+    words = [m.group(0).lower() for m in islice(_FIRST_WORDS.finditer(head), 7)]
     for k, w in enumerate(words[:6]):
         if not k:
             continue
@@ -417,14 +425,16 @@ class ArticleIndex:
                     seen.update(unit.terms)
             df.update(seen)
         n = max(1, len(groups))
-        self.weights = {
-            t: (1 + math.log(c)) * math.log(1 + n / df.get(t, 1)) for t, c in sorted(tf.items())
-        }
+        # (1 + log tf) * log(1 + n / df); the logs of each distinct count computed once
+        tf_part = {c: 1 + math.log(c) for c in set(tf.values())}
+        idf_part = {d: math.log(1 + n / d) for d in {1, *df.values()}}
+        self.weights = {t: tf_part[c] * idf_part[df.get(t, 1)] for t, c in sorted(tf.items())}
 
     def _section_units(self, section: Section) -> list[Unit]:
         units: list[Unit] = []
-        # Prose sentences seen so far in this section: (text, block id, number, first in paragraph).
-        prev: list[tuple[str, str, int, bool]] = []
+        # Prose sentences seen so far in this section: (text, block id, number, first in
+        # paragraph, leans back).
+        prev: list[tuple[str, str, int, bool, bool]] = []
         section_first = self._sentence_no + 1
         previous_block = None
         for block in section.blocks:
@@ -435,11 +445,11 @@ class ArticleIndex:
                 self.sentences.extend(split)
                 for i, sentence in enumerate(split):
                     self._sentence_no += 1
-                    here = (sentence, block.id, self._sentence_no, i == 0)
+                    here = (sentence, block.id, self._sentence_no, i == 0, leans_back(sentence))
                     chain = [here]
                     # Glue a dangling opener to what it refers to (up to two sentences back).
                     back = list(prev)
-                    while leans_back(chain[0][0]) and back and len(chain) < 3:
+                    while chain[0][4] and back and len(chain) < 3:
                         chain.insert(0, back.pop())
                     if (
                         i
@@ -452,7 +462,7 @@ class ArticleIndex:
                         # ("In 2023 the gap was 7.5%. In 2024 it was 1.8%."): quoted together
                         chain.insert(0, back[-1])
                     prev.append(here)
-                    if leans_back(chain[0][0]):
+                    if chain[0][4]:
                         continue  # refers to something outside the section: never quoted
                     text = " ".join(c[0] for c in chain)
                     if not _quotable(text):
