@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from repurpose.ingest import read_article
 from repurpose.model import Article, Image, ListBlock, Paragraph
 
@@ -407,6 +409,20 @@ def test_french_scraped_article_with_furniture_before_and_after():
         "cookies",
     ):
         assert furniture not in text, furniture
+    why = {d.text: d.reason for d in a.dropped}
+    assert (
+        why["Accueil | Actualités | Économie | Sport | Culture"] == "navigation before the article"
+    )
+    assert why["Se connecter"] == "navigation before the article"
+    assert why["Partager sur Facebook"] == "share prompt inside the article"
+    assert why["À lire aussi"] == "related/popular list after the article"
+    assert (
+        why["Le prix du blé atteint un nouveau record"] == "related/popular list after the article"
+    )
+    assert why["Commentaires (3)"] == "comment thread or form after the article"
+    assert why["Laisser un commentaire"] == "comment thread or form after the article"
+    assert why["Envoyer"] == "comment thread or form after the article"
+    assert not [t for t, r in why.items() if "widget" in r]
     check(a)
 
 
@@ -440,7 +456,75 @@ def test_german_scraped_article_with_byline_and_furniture_before_and_after():
         "Stadtanzeiger",
     ):
         assert furniture not in text, furniture
+    why = {d.text: d.reason for d in a.dropped}
+    assert why["Startseite › Wirtschaft › Handwerk"] == "navigation before the article"
+    assert why["Teilen"] == why["Drucken"] == "share prompt inside the article"
+    assert why["Das könnte Sie auch interessieren"] == "related/popular list after the article"
+    assert why["So finden Sie die passende Werkstatt"] == "related/popular list after the article"
+    assert why["Kommentare (12)"] == "comment thread or form after the article"
+    assert why["Kommentar schreiben"] == "comment thread or form after the article"
+    assert why["Datenschutz | Impressum | Cookie-Einstellungen"] == (
+        "site footer (legal) after the article"
+    )
+    assert not [t for t, r in why.items() if "widget" in r]
     check(a)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Partager sur Facebook", "share"),
+        ("Teilen", "share"),
+        ("Compartir en WhatsApp", "share"),
+        ("Abonnez-vous à notre newsletter", "subscribe"),
+        ("Newsletter abonnieren", "subscribe"),
+        ("Suscríbete al boletín", "subscribe"),
+        ("Suivez-nous sur Instagram", "subscribe"),
+        ("Folgen Sie uns", "subscribe"),
+        ("Síguenos en redes", "subscribe"),
+        ("Laisser un commentaire", "comments"),
+        ("Kommentar schreiben", "comments"),
+        ("Deja un comentario", "comments"),
+        ("3 commentaires", "comments"),
+        ("À lire aussi", "related"),
+        ("Lire la suite", "related"),
+        ("Das könnte Sie auch interessieren", "related"),
+        ("Mehr zum Thema", "related"),
+        ("Artículos relacionados", "related"),
+        ("Te puede interesar", "related"),
+        ("Nous utilisons des cookies pour améliorer votre expérience.", "cookie"),
+        ("Wir verwenden Cookies, um unsere Website zu verbessern.", "cookie"),
+        ("Utilizamos cookies para mejorar tu experiencia.", "cookie"),
+        ("Alle akzeptieren", "cookie"),
+        ("Publicité", "ad"),
+        ("Anzeige", "ad"),
+        ("Publicidad", "ad"),
+        ("Tous droits réservés", "legal"),
+        ("Todos los derechos reservados", "legal"),
+    ],
+)
+def test_furniture_cue_words_in_french_german_and_spanish(line, kind):
+    from repurpose.ingest import furniture as fu
+
+    found = fu.cue(line)
+    assert found is not None and found.kind == kind and found.strength >= 0.6, found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Nous avons décidé de partager le four avec la boulangerie voisine pendant l'hiver.",
+        "Die beiden Werkstätten teilen sich seit dem Frühjahr einen Lagerraum am Stadtrand.",
+        "Los vecinos empezaron a compartir las herramientas del taller los fines de semana.",
+        "Suivre les saisons",
+        "Teilen statt besitzen",
+    ],
+)
+def test_prose_and_headings_that_use_a_cue_word_are_not_furniture(line):
+    from repurpose.ingest import furniture as fu
+
+    found = fu.cue(line)
+    assert found is None or found.strength < 0.6, found
 
 
 def test_sentences_in_six_languages_are_prose_and_their_dates_are_read():

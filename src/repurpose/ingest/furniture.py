@@ -57,10 +57,41 @@ CUES: dict[str, frozenset[str]] = {
     "tags": frozenset(["tags", "tagged", "category", "categories", "filed"]),
     "form": _set("name email website required submit enter captcha password username cancel "),
 }
+# The same vocabulary in French, German and Spanish ("Partager", "Teilen", "Compartir" …):
+# scraped pages in those languages carry the same widgets. Words that are also ordinary prose
+# words there ("lire", "folgen", "seguir") are left to the phrases below.
+for _kind, _words in {
+    "comments": "commentaire commentaires commenter répondre réponse réponses avis kommentar "
+    "kommentare kommentieren antworten antwort diskussion comentario comentarios comentar "
+    "responder respuesta respuestas",
+    "related": "similaires populaires populaire recommandés tendances ähnliche beliebt "
+    "beliebteste meistgelesen meistgelesene empfohlen empfehlungen weiterlesen relacionados "
+    "relacionadas populares recomendados recientes tendencias",
+    "share": "partager partagez partage imprimer teilen drucken compartir comparte compártelo "
+    "imprimir",
+    "subscribe": "abonner s'abonner s’abonner abonnez-vous abonnement inscrivez-vous infolettre "
+    "suivez-nous abonnieren abonnement abonniere anmelden abmelden registrieren suscribirse "
+    "suscríbete suscripción boletín síguenos",
+    "cookie": "consentement einwilligung consentimiento cookie-einstellungen cookie-richtlinie",
+    "ad": "publicité publicités sponsorisé sponsorisée anzeige werbung gesponsert publicidad "
+    "anuncio anuncios patrocinado patrocinada",
+    "navigation": "accueil rechercher recherche connexion startseite suche suchen menü inicio "
+    "buscar búsqueda menú",
+    "legal": "droits réservés mentions légales confidentialité datenschutz impressum "
+    "vorbehalten agb derechos reservados privacidad",
+    "tags": "étiquettes catégorie catégories mots-clés schlagwörter schlagworte kategorie "
+    "kategorien etiquetas categoría categorías",
+    "form": "envoyer obligatoire annuler absenden senden pflichtfeld abbrechen passwort "
+    "benutzername enviar obligatorio cancelar contraseña",
+}.items():
+    CUES[_kind] = CUES[_kind] | _set(_words)
 # Words that neither make nor break furniture ("Related *Posts*", "Leave a *Reply*").
 FILLER = _set(
     "post posts article articles story stories news items links week today now more all "
     "here below leave please us via widget section "
+    # fr, de, es
+    "artikel beitrag beiträge artículo artículos entrada entradas actualités nachrichten "
+    "noticias ici hier aquí uns laisser hinterlassen dejar deja "
 )
 CUE_WORDS: dict[str, str] = {}
 for _kind, _words in CUES.items():
@@ -94,6 +125,36 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\s*(tags|tagged|tagged with|filed under|categories|category|topics)\s*:", "tags"),
         (r"^\s*(share|tweet|pin|email|print)( (this|on \w+|article|story|post))?:?\s*$", "share"),
         (r"\btag us\b", "share"),
+        # the same in French, German and Spanish
+        (
+            r"\blaisser un (commentaire|avis)\b|\bécrire un commentaire\b|\bkommentar "
+            r"(schreiben|verfassen)\b|\bdeja(r)? (un|una) (comentario|respuesta)\b",
+            "comments",
+        ),
+        (
+            r"\b(à )?lire aussi\b|\blire la suite\b|\bvoir aussi\b|\bles plus lus\b|"
+            r"\bsur le même sujet\b|\bdas könnte sie auch interessieren\b|\bmehr zum thema\b|"
+            r"\blesen sie auch\b|\bauch interessant\b|\bweitere artikel\b|\bleer más\b|"
+            r"\blee también\b|\bte puede interesar\b|\blo más leído\b",
+            "related",
+        ),
+        (
+            r"\bsuivez[- ]nous\b|\bfolgen sie uns\b|\bfolge uns\b|\bsíguenos\b|"
+            r"\bse connecter\b|\bs['’]inscrire\b|\biniciar sesión\b|\bregístrate\b",
+            "subscribe",
+        ),
+        (
+            r"\b(nous utilisons|ce site utilise) des cookies\b|\baccepter (les |tous les )?cookies\b|"
+            r"\b(wir verwenden|diese (web)?seite verwendet) cookies\b|\balle akzeptieren\b|"
+            r"\bcookies akzeptieren\b|\b(utilizamos|este sitio (web )?utiliza) cookies\b|"
+            r"\baceptar (todas )?(las )?cookies\b",
+            "cookie",
+        ),
+        (
+            r"\btous droits réservés\b|\balle rechte vorbehalten\b|"
+            r"\btodos los derechos reservados\b",
+            "legal",
+        ),
     )
 )
 
@@ -109,7 +170,11 @@ _TRIGGERS = _set(
     "editor's editors don't dont miss sign log login get we site website uses use accept rights "
     "review rating tag "
     "copyright c skip back scroll author tags tagged tagged filed categories category topics "
-    "share tweet pin print min mins minute minutes"
+    "share tweet pin print min mins minute minutes "
+    # French, German, Spanish phrases
+    "laisser écrire kommentar deja dejar lire voir plus sur das mehr lesen auch weitere leer lee "
+    "te lo suivez suivez-nous folgen folge síguenos se s'inscrire s’inscrire iniciar regístrate "
+    "nous ce accepter wir diese alle cookies utilizamos este aceptar tous todos"
 )
 
 END_KINDS = frozenset({"comments", "related", "form", "author", "tags"})
@@ -205,6 +270,8 @@ OTHER_STOPWORDS: dict[str, frozenset[str]] = {
         "om als wanneer hoe wat wie ik je jij hij zij wij we ze u er te zo",
     }.items()
 }
+# content words for `cue`: not a stopword of English or of the other languages, not filler
+_NOT_CONTENT = STOPWORDS | FILLER | frozenset().union(*OTHER_STOPWORDS.values())
 _OTHER_LANGS: dict[str, int] = {}
 for _bit, _words_of in enumerate(OTHER_STOPWORDS.values()):
     for _w in _words_of:
@@ -287,7 +354,7 @@ def cue(text: str, tokens: list[str] | None = None, lowered: list[str] | None = 
     n = len(tokens)
     if lowered is None:
         lowered = [t.lower() for t in tokens]
-    content = [t for t in lowered if t not in STOPWORDS and t not in FILLER and not t.isdigit()]
+    content = [t for t in lowered if t not in _NOT_CONTENT and not t.isdigit()]
     counts: dict[str, int] = {}
     for t in content:
         kind = CUE_WORDS.get(t)
