@@ -18,9 +18,11 @@ from repurpose.compose.sentences import STOPWORDS, split_sentences, stem
 from repurpose.model import Article, ListBlock, Paragraph, Quote
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[’'][sS])?|[0-9]+")
-_CAP_RUN = re.compile(
-    r"\b(?:[A-Z][A-Za-z0-9]*[a-z0-9]?|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][A-Za-z0-9]*))*"
-)
+# A run of capitalised words: a capital at the start of a word, its letters and digits, and more
+# such words after whitespace. (The capital first, then the look back for a word character
+# before it, lets the regex engine skip ahead to capitals instead of trying every position.)
+_CAP_RUN = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*)*")
+_POSSESSIVES = ("'s", "’s", "'S", "’S")
 # Words too common to tag even when capitalised or repeated (calendar words, generic nouns).
 _GENERIC = frozenset(
     """
@@ -35,7 +37,7 @@ _GENERIC = frozenset(
 
 def _clean(token: str) -> str:
     """Without a possessive "'s"."""
-    return token[:-2] if token[-2:] in ("'s", "’s", "'S", "’S") else token
+    return token[:-2] if token[-2:] in _POSSESSIVES else token
 
 
 def camel(phrase: str) -> str:
@@ -76,6 +78,19 @@ def _is_common(word: str) -> bool:
     return low in STOPWORDS or low in _GENERIC or word.lower() in _GENERIC or len(low) < 2
 
 
+@functools.lru_cache(maxsize=8192)
+def _phrase_stem(word: str) -> str | None:
+    """The stem of a word that can be part of a phrase tag; None for a word that breaks a phrase:
+    a common word (as `_is_common`), a number, an adverb ("fully remote" makes a poor tag)."""
+    st = stem(word)
+    low = word.lower()
+    if st in STOPWORDS or st in _GENERIC or low in _GENERIC or len(st) < 2:
+        return None
+    if (len(word) > 4 and low.endswith("ly")) or word.isdigit():
+        return None
+    return st
+
+
 def derive(article: Article, count: int, *, sentences: Sequence[str] | None = None) -> list[str]:
     """Up to `count` hashtags (with '#') for the article, deterministic. `sentences`: the body's
     prose sentences and list items in reading order when already split (compose's index)."""
@@ -89,7 +104,7 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
     for s in sentences:
         toks = _TOKEN.findall(s)
         if "'" in s or "’" in s:
-            toks = [_clean(t) for t in toks]
+            toks = [t[:-2] if t[-2:] in _POSSESSIVES else t for t in toks]  # _clean, inline
         tokens.append(toks)
     vocab = set().union(*tokens)  # each distinct word judged once
     lower_words = {t.lower() for t in vocab if t[0].islower()}
@@ -131,29 +146,18 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
         names[key] += 1
         display.setdefault(key, " ".join(words))
 
-    # two content words side by side; each distinct word judged and stemmed once: its stem, or
-    # None when it breaks a phrase (a common word, a number, an adverb such as "fully remote",
-    # which makes a poor tag)
-    content = {
-        t: None
-        if _is_common(t) or t.isdigit() or (len(t) > 4 and t.lower().endswith("ly"))
-        else stem(t)
-        for t in vocab
-    }
-    phrases: Counter[str] = Counter()
+    # Phrases: two content words side by side (each word judged and stemmed once).
+    content = {t: _phrase_stem(t) for t in vocab}
+    pairs: list[tuple[str, str]] = []  # (stems, words as written) of each phrase, in order
     for toks in tokens:
-        prev = prev_st = None
-        for t in toks:
-            st = content[t]
-            if st is None:
-                prev_st = None
-                continue
-            if prev_st is not None:
-                key = f"{prev_st} {st}"
-                phrases[key] += 1
-                if key not in display:
-                    display[key] = f"{prev} {t}"
-            prev, prev_st = t, st
+        sts = [content[t] for t in toks]
+        pairs += [
+            (f"{a} {b}", f"{x} {y}")
+            for x, y, a, b in zip(toks, toks[1:], sts, sts[1:], strict=False)
+            if a is not None and b is not None
+        ]
+    phrases = Counter(key for key, _ in pairs)
+    first_shown = dict(reversed(pairs))  # each phrase as first written
 
     title = article.title.lower()
     scored: list[tuple[float, int, str]] = []
@@ -171,7 +175,7 @@ def derive(article: Article, count: int, *, sentences: Sequence[str] | None = No
         if n < 3:
             continue
         order += 1
-        shown = display[key]
+        shown = display[key] if key in display else first_shown[key]  # a name's, else its own
         boost = 1.5 if shown.lower() in title else 1.0
         scored.append((n * boost * 1.1, order, shown))
     scored.sort(key=lambda x: (-x[0], x[1]))
