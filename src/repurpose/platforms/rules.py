@@ -9,6 +9,7 @@ additive over words separated by whitespace, so the splitter can keep running to
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -130,7 +131,7 @@ def short_url(url: str) -> str:
     return host + path
 
 
-class Platform:
+class Platform(ABC):
     """One social platform's counting rules. Subclasses set name/label/default limit."""
 
     name = ""
@@ -150,8 +151,9 @@ class Platform:
         return f"<Platform {self.name} limit={self.limit}>"
 
     # --- the contract ---------------------------------------------------------------------
+    @abstractmethod
     def length(self, text: str) -> int:
-        raise NotImplementedError
+        """The text's length as the platform counts it."""
 
     def links(self, text: str) -> list[tuple[int, int, str]]:
         """Links as (start, end, url), found the way the platform finds them."""
