@@ -72,6 +72,21 @@ def run_cli(
     return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
 
 
+# Processes a test starts in the background (workers, servers): any still running when the
+# test ends is killed, so a failed assertion never leaves one behind.
+started_processes: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_orphan_processes():
+    yield
+    while started_processes:
+        proc = started_processes.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -24,8 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
+from tests.conftest import started_processes
 from tests.integration.fake_x import CREDS, FakeX
 from tests.integration.smtp_sink import Sink
 from tests.integration.test_webhook_sender import SECRET as HOOK_SECRET
@@ -120,19 +119,6 @@ steps:
     when: +0
 """
 
-_started: list[subprocess.Popen] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_orphans():
-    yield
-    while _started:
-        proc = _started.pop()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
 # -- helpers --------------------------------------------------------------------------------------
 
 
@@ -213,7 +199,7 @@ def start_worker(ws: Path, env: dict) -> tuple[subprocess.Popen, Path]:
             stdout=fh,
             stderr=subprocess.STDOUT,
         )
-    _started.append(proc)
+    started_processes.append(proc)
     return proc, log
 
 

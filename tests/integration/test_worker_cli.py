@@ -9,24 +9,11 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from repurpose.schedule.store import Outbox
+from tests.conftest import started_processes
 from tests.integration.fake_x import CREDS, FakeX
 from tests.integration.smtp_sink import Sink
 from tests.integration.worker_helpers import email_rows, states, thread_rows, write_config
-
-_started: list[subprocess.Popen] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_orphans():
-    yield
-    while _started:
-        proc = _started.pop()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def read(path) -> str:
@@ -43,7 +30,7 @@ def start(tmp_path, db, cfg, *extra, env=None, verbose=False):
          "--db", db, "--config", str(cfg), *extra],
         cwd=tmp_path, env=full, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    _started.append(proc)
+    started_processes.append(proc)
     return proc, log
 
 
