@@ -9,7 +9,7 @@ from repurpose.compose.digest import (
     cut_at_words,
     fit_preheader,
     repeats,
-    subject_line,
+    subject_and_rest,
 )
 from repurpose.compose.faq import compose_faq, question_form
 from repurpose.compose.hashtags import camel, derive, hashtags
@@ -396,3 +396,7 @@ def test_own_site_links_in_quoted_text_get_email_utm():
     assert "https://town.example/parking." in block  # another site: as written
     off = Settings(social=Social(platforms=()), utm={"enabled": False})
     assert "utm_" not in compose(d.build(), off, slug="spring").digest.blocks[0].text
+
+
+def subject_line(title: str, prefix: str = "") -> str:
+    return subject_and_rest(title, prefix)[0]

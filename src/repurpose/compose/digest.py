@@ -119,10 +119,6 @@ def subject_and_rest(title: str, prefix: str = "", limit: int = SUBJECT_MAX) -> 
     return lead + cut, ""
 
 
-def subject_line(title: str, prefix: str = "", limit: int = SUBJECT_MAX) -> str:
-    return subject_and_rest(title, prefix, limit)[0]
-
-
 def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
