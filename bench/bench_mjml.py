@@ -110,17 +110,13 @@ def p6_mjml_vs_node() -> list[Row]:
     )
     ratio = node["median"] / py[1]
     rows.append(
-        Row(
+        Row.once(
             "P6",
             "Node mjml ÷ mjml-python (median)",
             "×",
             None,
-            ">=",
-            1,
             ratio,
-            ratio,
-            ratio,
-            ratio,
+            op=">=",
             note=f"mjml-python is {ratio:.1f}× faster"
             if ratio >= 1
             else f"Node is {1 / ratio:.1f}× faster",

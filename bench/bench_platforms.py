@@ -239,5 +239,5 @@ def rows():
         unit = "µs" if key.endswith("_us") else "ms"
         target = 20.0
         name = key[:-3].replace("_", " ")
-        out.append(Row("C", name, unit, target, "<=", 1, value, value, value, value))
+        out.append(Row.once("C", name, unit, target, value, op="<="))
     return out

@@ -47,17 +47,13 @@ def s1_schedule() -> Row:
         seconds = time.perf_counter() - t0
         items = store.count()
         store.close()
-    return Row(
+    return Row.once(
         "S1",
         f"schedule {ARTICLES:,} articles × 10 items (SQLite)",
         "s",
         10,
-        "<=",
-        1,
         seconds,
-        seconds,
-        seconds,
-        seconds,
+        op="<=",
         note=f"{items:,} items written",
     )
 

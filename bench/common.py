@@ -38,6 +38,11 @@ class Row:
     note: str = ""
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def once(cls, id_, name, unit, target, value, *, op="<=", note="") -> Row:
+        """A figure measured by one run (a whole batch, a ratio): min = median = max."""
+        return cls(id_, name, unit, target, op, 1, value, value, value, value, note)
+
     @property
     def ok(self) -> bool | None:
         if self.target is None or self.value is None:
